@@ -1,0 +1,51 @@
+"""ML Playground router: page config, shared sidebar, navigation. No page content here."""
+
+import gc
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+import torch  # noqa: E402
+
+from components.ui.i18n import language_selector, t  # noqa: E402
+from components.ui.pages import PAGES, SECTIONS  # noqa: E402
+from components.ui.projector import projector_requested, projector_toggle  # noqa: E402
+
+# Two cores: both for torch; Streamlit's own work is I/O-bound.
+torch.set_num_threads(2)
+# Streamlit runs gc.collect(2) after every rerun; walking torch's import-time
+# heap costs ~110 ms each time. Freezing it once moves it out of the collector's
+# view (DESIGN §6).
+if gc.get_freeze_count() == 0:
+    gc.collect()
+    gc.freeze()
+
+st.set_page_config(
+    page_title="ML Playground · 机器学习可视化实验室",
+    page_icon=":material/science:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if projector_requested() else "auto",
+)
+language_selector()
+projector_toggle()
+
+nav = {
+    t(f"sections.{section}"): [
+        st.Page(
+            ROOT / "app" / "topics" / f"{p.module}.py",
+            title=t(f"{p.i18n}.title"),
+            icon=p.icon,
+            url_path=p.url_path,
+            default=p.url_path == "",
+        )
+        for p in PAGES
+        if p.section == section
+    ]
+    for section in SECTIONS
+}
+page = st.navigation({k: v for k, v in nav.items() if v})
+page.run()

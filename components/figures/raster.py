@@ -1,0 +1,73 @@
+"""Tensors to displayable pixels: clamped colour, diverging signed map, encoding."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import numpy as np
+import torch
+from PIL import Image
+from plotly.colors import sample_colorscale, unlabel_rgb
+
+from components.figures.theme import DIVERGING
+
+SMALL = 256  # images smaller than this are enlarged with nearest neighbour
+
+
+@cache
+def _diverging_lut() -> np.ndarray:
+    colours = sample_colorscale(DIVERGING, [i / 255 for i in range(256)])
+    return np.array([unlabel_rgb(c) for c in colours], dtype=np.float64).round().astype(np.uint8)
+
+
+def clamped_rgb(image: torch.Tensor) -> np.ndarray:
+    """``(C, H, W)`` float to ``(H, W, 3)`` uint8, values clamped to ``[0, 1]``."""
+    x = image.detach().clamp(0, 1).mul(255).round_().to(torch.uint8)
+    if x.shape[0] == 1:
+        x = x.expand(3, -1, -1)
+    return x.permute(1, 2, 0).contiguous().numpy()
+
+
+def signed_limit(v: torch.Tensor, q: float = 0.995) -> float:
+    """Colour-scale limit: the ``q`` quantile of ``|v|`` (on a subsample for speed),
+    so a few extreme pixels do not wash out the rest; never 0."""
+    step = max(1, int((v.numel() / 65536) ** 0.5))
+    sample = v[::step, ::step].abs().flatten().float()
+    limit = float(torch.quantile(sample, q)) if sample.numel() else 0.0
+    return limit if limit > 1e-12 else (float(v.abs().max()) or 1.0)
+
+
+def signed_rgb(image: torch.Tensor) -> tuple[np.ndarray, float]:
+    """Mean over channels on a symmetric diverging scale.
+
+    Returns:
+        ``(H, W, 3)`` uint8 and the limit ``L``: ``-L`` and below are full blue,
+        ``+L`` and above full red.
+    """
+    v = image.detach().mean(dim=0)
+    limit = signed_limit(v)
+    idx = ((v / limit + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8).numpy()
+    return _diverging_lut()[idx], limit
+
+
+def enlarge(pixels: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement so single pixels stay crisp squares."""
+    if factor <= 1:
+        return pixels
+    return np.repeat(np.repeat(pixels, factor, axis=0), factor, axis=1)
+
+
+def enlarge_factor(height: int, width: int) -> int:
+    """Integer factor that brings a small image's long side to at least ``SMALL``."""
+    return max(1, SMALL // max(height, width, 1))
+
+
+def encode(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:
+    """Encode ``(H, W, 3)`` uint8 as JPEG (photos, fast and small) or PNG (lossless)."""
+    buf = io.BytesIO()
+    if fmt == "JPEG":
+        Image.fromarray(pixels).save(buf, format="JPEG", quality=90)
+    else:
+        Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()

@@ -1,0 +1,84 @@
+"""The Convolution page's "PyTorch code": runnable source for the current view."""
+
+from __future__ import annotations
+
+import torch
+
+from components.compute.convolution import ConvGeometry
+
+
+def tensor_literal(kernel: torch.Tensor, indent: str = "    ") -> str:
+    """A ``torch.tensor([...])`` literal that round-trips float32 exactly."""
+    rows = [", ".join(f"{float(v):.9g}" for v in row) for row in kernel.tolist()]
+    body = ",\n".join(f"{indent}[{r}]" for r in rows)
+    return f"torch.tensor([\n{body},\n])"
+
+
+def _load_lines(path: str, resize_to: tuple[int, int] | None) -> list[str]:
+    lines = [f'img = ImageOps.exif_transpose(Image.open("{path}")).convert("RGB")']
+    if resize_to:
+        w, h = resize_to
+        lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
+    lines += [
+        "x = torch.from_numpy(np.asarray(img)).permute(2, 0, 1).float() / 255  # (3, H, W) in [0, 1]",
+    ]
+    return lines
+
+
+def _conv_lines(name: str, g: ConvGeometry, channels: int) -> list[str]:
+    k = g.kernel_size
+    return [
+        f"{name} = nn.Conv2d({channels}, {channels}, kernel_size={k}, stride={g.stride}, padding={g.padding},",
+        f'    {" " * len(name)}dilation={g.dilation}, padding_mode="{g.padding_mode}", groups={channels}, bias=False)',
+    ]
+
+
+def convolution_code(
+    path: str,
+    resize_to: tuple[int, int] | None,
+    kernel: torch.Tensor,
+    g: ConvGeometry,
+    grayscale: bool,
+    magnitude_kernel: torch.Tensor | None = None,
+) -> str:
+    """Python source that recomputes the page's output tensor ``y`` of shape ``(C, H_out, W_out)``.
+
+    Args:
+        path: the image file as the user has it.
+        resize_to: ``(width, height)`` if the app scaled the image down.
+        kernel: ``(K, K)`` weights.
+        g: padding, stride, dilation.
+        grayscale: convert to one luma channel first.
+        magnitude_kernel: the vertical Sobel kernel when the page shows the
+            gradient magnitude ``sqrt(gx^2 + gy^2)``.
+    """
+    c = 1 if grayscale else 3
+    k = g.kernel_size
+    lines = [
+        "import numpy as np",
+        "import torch",
+        "import torch.nn as nn",
+        "from PIL import Image, ImageOps",
+        "from torchvision.transforms.v2 import functional as TF",
+        "",
+        *_load_lines(path, resize_to),
+    ]
+    if grayscale:
+        lines.append("x = TF.rgb_to_grayscale(x)  # (1, H, W): 0.299 R + 0.587 G + 0.114 B")
+    lines += ["", f"kernel = {tensor_literal(kernel)}", *_conv_lines("conv", g, c)]
+    lines += [
+        "with torch.no_grad():",
+        f"    conv.weight.copy_(kernel.expand({c}, 1, {k}, {k}))  # the same kernel for every channel",
+        "    y = conv(x.unsqueeze(0))[0]  # add, then drop, the batch dimension",
+    ]
+    if magnitude_kernel is not None:
+        lines += [
+            "",
+            f"kernel_y = {tensor_literal(magnitude_kernel)}",
+            *_conv_lines("conv_y", g, c),
+            "with torch.no_grad():",
+            f"    conv_y.weight.copy_(kernel_y.expand({c}, 1, {k}, {k}))",
+            "    y = torch.hypot(y, conv_y(x.unsqueeze(0))[0])  # gradient magnitude sqrt(gx² + gy²)",
+        ]
+    lines += ["", "print(x.shape, '->', y.shape)", "print(y[:, :3, :3])  # the top-left output values"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,100 @@
+"""The Convolution page's two close-up views: multiply-add inspector and sliding window."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from components.compute.convolution import (
+    ConvGeometry,
+    GeometryError,
+    check_geometry,
+    convolve,
+    multiply_add,
+    output_size,
+    pad,
+    window_taps,
+)
+from components.compute.kernels import SOBEL_PAIR, make_kernel
+from components.figures.convolution import multiply_add_figure, sliding_window_figure
+from components.ui.i18n import t
+from components.ui.projector import show_figure
+from components.ui.state import clamp_state
+
+CROP = 12
+MAX_FRAMES = 144
+
+
+def pick_pixel(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]:
+    """x/y (and channel) controls for the inspected output pixel; default the centre."""
+    clamp_state("conv_ox", 0, w_out - 1)
+    clamp_state("conv_oy", 0, h_out - 1)
+    cols = st.columns(3)
+    ox = cols[0].number_input(t("conv.pick_x"), 0, w_out - 1, w_out // 2, key="conv_ox")
+    oy = cols[1].number_input(t("conv.pick_y"), 0, h_out - 1, h_out // 2, key="conv_oy")
+    names = ["R", "G", "B"][:channels] if channels == 3 else [t("conv.colors.gray")]
+    ch = cols[2].selectbox(t("conv.channel"), range(channels), format_func=names.__getitem__, key="conv_channel")
+    return int(oy), int(ox), int(ch)
+
+
+def _products_figure(
+    source: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, where: tuple[int, int, int], key: str
+):
+    ch, oy, ox = where
+    ma = multiply_add(source[ch], kernel, g, oy, ox)
+    titles = [t("conv.ma_patch"), t("conv.ma_weights"), t("conv.ma_products")]
+    show_figure(multiply_add_figure(ma.patch, ma.weights, ma.products, titles), key=key)
+    return ma
+
+
+def inspector(
+    source: torch.Tensor, output: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool
+) -> None:
+    """Pick an output pixel; show the patch, the weights, their products and the sum."""
+    st.markdown(t("conv.inspector_help"))
+    oy, ox, ch = pick_pixel(output.shape[1], output.shape[2], source.shape[0])
+    value = float(output[ch, oy, ox])
+    ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
+    if magnitude:
+        st.markdown(t("conv.ma_vertical"))
+        ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
+        st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
+    else:
+        terms = " + ".join(f"({p:.3g})" for p in ma.products.flatten().tolist()[:9])
+        more = r" + \dots" if ma.products.numel() > 9 else ""
+        st.latex(rf"\sum = {terms}{more} = {ma.total:.5g}")
+    c1, c2 = st.columns(2)
+    c1.metric(t("conv.ma_sum"), f"{(ma.total if not magnitude else value):.6g}")
+    c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.6g}")
+
+
+def _crop_origin(oy: int, ox: int, g: ConvGeometry, h: int, w: int, size: int) -> tuple[int, int]:
+    top = min(max(0, oy * g.stride - g.padding - size // 2 + g.span // 2), h - size)
+    left = min(max(0, ox * g.stride - g.padding - size // 2 + g.span // 2), w - size)
+    return top, left
+
+
+def sliding_window(source: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry) -> None:
+    """Animate the window over a small crop near the inspected pixel."""
+    h, w = source.shape[1:]
+    size = min(CROP, h, w)
+    ch = int(st.session_state.get("conv_channel", 0))
+    top, left = _crop_origin(
+        int(st.session_state.get("conv_oy", 0)), int(st.session_state.get("conv_ox", 0)), g, h, w, size
+    )
+    crop = source[ch, top : top + size, left : left + size]
+    try:
+        check_geometry(size, size, g)
+    except GeometryError:
+        st.info(t("conv.window_too_big", size=size))
+        return
+    out = convolve(crop.unsqueeze(0), kernel, g)[0]
+    h_out, w_out = output_size(size, g), output_size(size, g)
+    positions = [(y, x) for y in range(h_out) for x in range(w_out)][:MAX_FRAMES]
+    taps = [window_taps(y, x, g) for y, x in positions]
+    st.caption(t("conv.window_help", size=size, top=top, left=left, n=len(positions)))
+    if len(positions) < h_out * w_out:
+        st.caption(t("conv.window_capped", n=MAX_FRAMES))
+    padded = pad(crop.unsqueeze(0), g)[0]
+    labels = {k: t(f"conv.window_{k}") for k in ("input", "output", "play", "pause", "step")}
+    show_figure(sliding_window_figure(padded, out, taps, labels), key="conv_window_fig")

@@ -1,0 +1,125 @@
+"""The one image input every image page uses: samples + upload (DESIGN §5).
+
+Decoding is cached by the bytes' SHA-256, so a rerun never decodes again. A
+refused upload shows a translated message and the last good image stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+from components.compute.images import FORMATS, DecodedImage, ImageError, decode_image, to_tensor
+from components.figures.raster import encode, enlarge, enlarge_factor
+from components.ui.i18n import ROOT, t
+from components.ui.state import bound
+
+IMAGES = ROOT / "assets" / "images"
+SAMPLES = {
+    "cat": "cat.jpg",
+    "astronaut": "astronaut.jpg",
+    "coffee": "coffee.jpg",
+    "rocket": "rocket.jpg",
+    "checkerboard": "checkerboard.png",
+    "shapes": "shapes.png",
+    "text": "text.png",
+}
+UPLOAD = "upload"
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """Attributes:
+    name: file name as the user knows it (for the code panel).
+    digest: SHA-256 of the file's bytes (the cache key).
+    path: path to use in code (sample path relative to the repo, or the upload's name).
+    tensor: ``(3, H, W)`` float in ``[0, 1]``.
+    decoded: pixels and original size.
+    picture: encoded bytes for ``st.image`` (enlarged when tiny).
+    """
+
+    name: str
+    path: str
+    digest: str
+    tensor: torch.Tensor
+    decoded: DecodedImage
+    picture: bytes
+
+
+def picture_bytes(pixels: np.ndarray) -> bytes:
+    """Encode for display: tiny images enlarged and lossless, photos as JPEG."""
+    h, w = pixels.shape[:2]
+    big = enlarge(pixels, enlarge_factor(h, w))
+    return encode(big, "PNG" if h * w <= 512 * 512 else "JPEG")
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _decode(digest: str, _data: bytes) -> tuple[DecodedImage, torch.Tensor, bytes]:
+    decoded = decode_image(_data)
+    return decoded, to_tensor(decoded.pixels), picture_bytes(decoded.pixels)
+
+
+def load_bytes(data: bytes, name: str, path: str) -> LoadedImage:
+    """Decode (cached by content) and wrap. Raises ``ImageError``."""
+    digest = hashlib.sha256(data).hexdigest()
+    decoded, tensor, picture = _decode(digest, data)
+    return LoadedImage(name, path, digest, tensor, decoded, picture)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_bytes(file: str) -> bytes:
+    return (IMAGES / file).read_bytes()
+
+
+def load_sample(key: str) -> LoadedImage:
+    file = SAMPLES[key]
+    return load_bytes(_sample_bytes(file), file, f"assets/images/{file}")
+
+
+def _from_upload(page: str) -> LoadedImage | None:
+    """The newest upload if it decodes, else ``None`` after saying why."""
+    upload = st.session_state.get(f"{page}_upload")
+    if upload is None:
+        st.sidebar.info(t("image.upload_hint"))
+        return None
+    try:
+        return load_bytes(upload.getvalue(), upload.name, upload.name)
+    except ImageError as err:
+        st.error(t(f"image.error.{err.reason}", name=upload.name), icon=":material/broken_image:")
+        return None
+
+
+def image_input(page: str) -> LoadedImage:
+    """Sidebar sample picker and uploader; returns the image to work on.
+
+    Args:
+        page: the page's key prefix; the choice is bound to ``?<page>_image=``.
+    """
+    key, last_good = f"{page}_image", f"{page}_last_good"
+    options = [*SAMPLES, UPLOAD]
+
+    def switch_to_upload() -> None:
+        if st.session_state.get(f"{page}_upload") is not None:
+            st.session_state[key] = UPLOAD
+
+    choice = st.sidebar.selectbox(
+        t("image.choose"), options, format_func=lambda k: t(f"image.sample.{k}"), **bound(key)
+    )
+    st.sidebar.file_uploader(
+        t("image.upload"),
+        type=UPLOAD_TYPES,
+        key=f"{page}_upload",
+        on_change=switch_to_upload,
+        help=t("image.upload_help", formats=", ".join(FORMATS)),
+    )
+    image = _from_upload(page) if choice == UPLOAD else load_sample(choice)
+    if image is None:
+        image = st.session_state.get(last_good) or load_sample(next(iter(SAMPLES)))
+        st.caption(t("image.kept", name=image.name))
+    st.session_state[last_good] = image
+    return image

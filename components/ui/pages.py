@@ -1,0 +1,32 @@
+"""The page table: one row per existing page (the router and the home cards use it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Attributes:
+    module: file name in ``app/topics`` without ``.py``.
+    url_path: address (``""`` is the home page at ``/``).
+    i18n: catalog prefix for ``title`` and ``idea``.
+    section: key of ``SECTIONS``.
+    icon: Material icon.
+    thumbnail: picture for the home card (in ``assets/images``), or ``None``.
+    """
+
+    module: str
+    url_path: str
+    i18n: str
+    section: str
+    icon: str
+    thumbnail: str | None = None
+
+
+SECTIONS = ("start", "images", "optimisation", "models", "tensors")
+
+PAGES = (
+    PageInfo("home", "", "home", "start", ":material/home:"),
+    PageInfo("convolution", "convolution", "conv", "images", ":material/blur_on:", "thumb_convolution.png"),
+)
