@@ -11,9 +11,10 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
 import streamlit as st  # noqa: E402
 import torch  # noqa: E402
 
-from components.ui.i18n import language_selector, t  # noqa: E402
+from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
-from components.ui.projector import projector_requested, projector_toggle  # noqa: E402
+from components.ui.projector import projector_requested  # noqa: E402
+from components.ui.sidebar import shared_sidebar  # noqa: E402
 
 # Two cores: both for torch; Streamlit's own work is I/O-bound.
 torch.set_num_threads(2)
@@ -30,8 +31,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if projector_requested() else "auto",
 )
-language_selector()
-projector_toggle()
+shared_sidebar()
 
 nav = {
     t(f"sections.{section}"): [

@@ -49,18 +49,15 @@ except GeometryError as err:
     st.image(image.picture, caption=t("conv.input_caption", w=w, h=h))
     st.stop()
 
+st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
 signed = signed_display(settings, kernel)
 picture, limit = output_picture(result, signed)
 _, h_out, w_out = result.output.shape
 scale = DISPLAY_PX / max(h, w)
 col_in, col_out = st.columns(2, gap="medium")
 col_in.image(image.picture, caption=t("conv.input_caption", w=w, h=h), width=max(1, round(w * scale)))
-caption = (
-    t("conv.output_signed", w=w_out, h=h_out, limit=f"{limit:.3g}")
-    if signed
-    else t("conv.output_caption", w=w_out, h=h_out)
-)
-col_out.image(picture, caption=caption, width=max(1, round(w_out * scale)))
+col_out.image(picture, caption=t("conv.output_caption", w=w_out, h=h_out), width=max(1, round(w_out * scale)))
+st.caption(t("conv.legend_signed", limit=f"{limit:.3g}") if signed else t("conv.legend_clamped"))
 
 m = st.columns(4)
 m[0].metric(t("conv.metric_input"), f"{w}×{h}")

@@ -10,22 +10,31 @@ from plotly.subplots import make_subplots
 from components.figures.theme import DIVERGING, PALETTE
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.3g}"
+def _cell_text(z: np.ndarray) -> dict:
+    """Numbers inside the cells while they fit: 3 significant digits up to 5x5,
+    two decimals in a smaller font up to 9 columns, hover only beyond."""
+    cols = z.shape[1] if z.ndim == 2 else 1
+    if cols > 9:
+        return {}
+    fmt = "{:.3g}" if cols <= 5 else "{:.2f}"
+    return {
+        "text": [[fmt.format(v) for v in row] for row in z],
+        "texttemplate": "%{text}",
+        "textfont": {"size": 13 if cols <= 5 else 9},
+    }
 
 
 def _heatmap(z: np.ndarray, signed: bool, showscale: bool = False, **kw) -> go.Heatmap:
-    limit = float(np.abs(z).max()) or 1.0
-    text = [[_fmt(v) for v in row] for row in z]
+    finite = np.abs(z[np.isfinite(z)])
+    limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     return go.Heatmap(
         z=z,
-        text=text,
-        texttemplate="%{text}" if z.size <= 121 else None,
         colorscale=DIVERGING if signed else "Gray",
         zmin=-limit if signed else 0.0,
         zmax=limit if signed else 1.0,
         showscale=showscale,
         hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>",
+        **_cell_text(z),
         **kw,
     )
 

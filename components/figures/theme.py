@@ -28,5 +28,7 @@ def apply_theme(fig: go.Figure, projector: bool = False) -> go.Figure:
     if projector:
         fig.update_traces(line_width=5, selector={"type": "scatter"})
         fig.update_traces(marker_size=14, selector={"type": "scatter"})
-        fig.update_traces(textfont_size=base + 2, selector={"type": "heatmap"})
+        for trace in fig.data:
+            if trace.type == "heatmap" and trace.textfont.size:
+                trace.textfont.size = round(trace.textfont.size * 1.4)
     return fig

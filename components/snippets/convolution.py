@@ -20,7 +20,7 @@ def _load_lines(path: str, resize_to: tuple[int, int] | None) -> list[str]:
         w, h = resize_to
         lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
     lines += [
-        "x = torch.from_numpy(np.asarray(img)).permute(2, 0, 1).float() / 255  # (3, H, W) in [0, 1]",
+        "x = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255  # (3, H, W) in [0, 1]",
     ]
     return lines
 

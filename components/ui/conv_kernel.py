@@ -14,7 +14,7 @@ import torch
 
 from components.compute.kernels import KERNELS, MAX_SIGMA, MAX_SIZE, MIN_SIGMA, fit_kernel, make_kernel, normalise
 from components.ui.i18n import t
-from components.ui.state import bound
+from components.ui.state import bound, url_choice
 
 CUSTOM = "custom"
 MAX_CUSTOM = 9
@@ -91,12 +91,13 @@ def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
     For ``custom`` the kernel comes from ``custom_editor`` in the page body.
     """
     names = [*KERNELS, CUSTOM]
-    name = st.sidebar.selectbox(
+    name = url_choice(
+        st.sidebar.selectbox,
         t("conv.kernel"),
         names,
-        index=names.index("sobel_x"),
+        "conv_kernel",
+        "sobel_x",
         format_func=lambda k: t(f"conv.kernels.{k}"),
-        **bound("conv_kernel"),
     )
     preset = KERNELS.get(name)
     size = st.sidebar.slider(

@@ -26,9 +26,11 @@ from components.figures.raster import clamped_rgb, encode, signed_rgb
 from components.ui.conv_kernel import kernel_controls
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, picture_bytes
-from components.ui.state import bound, clamp_state
+from components.ui.state import bound, clamp_state, url_choice
 
 DEFAULTS = ConvSettings()
+COLORS = ("rgb", "gray")
+DISPLAYS = ("auto", "clamp", "signed")
 
 
 def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
@@ -46,8 +48,13 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
     padding = sb.slider(
         t("conv.padding"), 0, k_max, min(DEFAULTS.padding, k_max), help=t("conv.padding_help"), **bound("conv_padding")
     )
-    mode = sb.selectbox(
-        t("conv.padding_mode"), PADDING_MODES, format_func=lambda m: t(f"conv.modes.{m}"), **bound("conv_padding_mode")
+    mode = url_choice(
+        sb.selectbox,
+        t("conv.padding_mode"),
+        PADDING_MODES,
+        "conv_padding_mode",
+        DEFAULTS.padding_mode,
+        format_func=lambda m: t(f"conv.modes.{m}"),
     )
     stride = sb.slider(
         t("conv.stride"), 1, MAX_STRIDE, DEFAULTS.stride, help=t("conv.stride_help"), **bound("conv_stride")
@@ -56,18 +63,22 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
         t("conv.dilation"), 1, MAX_DILATION, DEFAULTS.dilation, help=t("conv.dilation_help"), **bound("conv_dilation")
     )
     sb.subheader(t("conv.display_header"))
-    color = sb.radio(
+    color = url_choice(
+        sb.radio,
         t("conv.color"),
-        ["rgb", "gray"],
+        COLORS,
+        "conv_color",
+        DEFAULTS.color,
         format_func=lambda c: t(f"conv.colors.{c}"),
         horizontal=True,
-        **bound("conv_color"),
     )
-    display = sb.radio(
+    display = url_choice(
+        sb.radio,
         t("conv.display"),
-        ["auto", "clamp", "signed"],
+        DISPLAYS,
+        "conv_display",
+        DEFAULTS.display,
         format_func=lambda c: t(f"conv.displays.{c}"),
-        **bound("conv_display"),
     )
     settings = ConvSettings(
         st.session_state.get("conv_image", DEFAULTS.image),

@@ -56,16 +56,3 @@ def t(key: str, **values: object) -> str:
 def explanation(topic: str) -> str:
     """The page's explanation (Markdown with ``$$`` formulas) in the current language."""
     return (TEXT / current_lang() / f"{topic}.md").read_text(encoding="utf-8")
-
-
-def language_selector() -> None:
-    """Sidebar language switch, bound to ``?lang=``; default from the browser."""
-    options = list(LANGS)
-    st.sidebar.selectbox(
-        "Language · 语言",
-        options,
-        index=options.index(browser_lang()),
-        format_func=LANGS.__getitem__,
-        key=LANG_KEY,
-        bind="query-params",
-    )

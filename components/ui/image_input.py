@@ -16,7 +16,7 @@ import torch
 from components.compute.images import FORMATS, DecodedImage, ImageError, decode_image, to_tensor
 from components.figures.raster import encode, enlarge, enlarge_factor
 from components.ui.i18n import ROOT, t
-from components.ui.state import bound
+from components.ui.state import url_choice
 
 IMAGES = ROOT / "assets" / "images"
 SAMPLES = {
@@ -94,11 +94,12 @@ def _from_upload(page: str) -> LoadedImage | None:
         return None
 
 
-def image_input(page: str) -> LoadedImage:
+def image_input(page: str, default: str = "cat") -> LoadedImage:
     """Sidebar sample picker and uploader; returns the image to work on.
 
     Args:
         page: the page's key prefix; the choice is bound to ``?<page>_image=``.
+        default: the sample shown first.
     """
     key, last_good = f"{page}_image", f"{page}_last_good"
     options = [*SAMPLES, UPLOAD]
@@ -107,8 +108,8 @@ def image_input(page: str) -> LoadedImage:
         if st.session_state.get(f"{page}_upload") is not None:
             st.session_state[key] = UPLOAD
 
-    choice = st.sidebar.selectbox(
-        t("image.choose"), options, format_func=lambda k: t(f"image.sample.{k}"), **bound(key)
+    choice = url_choice(
+        st.sidebar.selectbox, t("image.choose"), options, key, default, format_func=lambda k: t(f"image.sample.{k}")
     )
     st.sidebar.file_uploader(
         t("image.upload"),
@@ -119,7 +120,7 @@ def image_input(page: str) -> LoadedImage:
     )
     image = _from_upload(page) if choice == UPLOAD else load_sample(choice)
     if image is None:
-        image = st.session_state.get(last_good) or load_sample(next(iter(SAMPLES)))
+        image = st.session_state.get(last_good) or load_sample(default)
         st.caption(t("image.kept", name=image.name))
     st.session_state[last_good] = image
     return image

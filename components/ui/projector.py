@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures.theme import apply_theme
-from components.ui.i18n import t
 
 KEY = "projector"
 _ON = ("1", "true")
@@ -30,14 +29,10 @@ def projector_requested() -> bool:
     return str(st.query_params.get(KEY, "")).lower() in _ON
 
 
-def projector_toggle() -> bool:
-    """Sidebar toggle bound to ``?projector=``; ``1`` in a link is accepted too."""
-    if KEY not in st.session_state and st.query_params.get(KEY) == "1":
-        st.session_state[KEY] = True
-    on = st.sidebar.toggle(t("app.projector"), key=KEY, bind="query-params", help=t("app.projector_help"))
-    if on:
+def projector_style() -> None:
+    """Enlarge the app's text and controls when projector mode is on."""
+    if is_projector():
         st.html(_CSS)
-    return on
 
 
 def is_projector() -> bool:
