@@ -1,0 +1,112 @@
+"""The real app in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from components.ui.pages import PAGES
+from tests.browser.conftest import goto, output_image_src, wait_rerun
+from tools.live_server import live_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("path", [p.url_path for p in PAGES])
+def test_every_page_loads_without_exception(page, server_url, path):
+    goto(page, f"{server_url}/{path}")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("h1").first.is_visible()
+
+
+def test_slider_move_changes_output_image(page, server_url):
+    goto(page, f"{server_url}/convolution")
+    before = output_image_src(page)
+    stride = page.locator('.st-key-conv_stride input[type="range"]')
+    assert stride.input_value() == "1"
+    stride.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        'before => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stImage"] img\')[1]'
+        "?.getAttribute('src') !== before",
+        arg=before,
+        timeout=30_000,
+    )
+    wait_idle(page)
+    assert stride.input_value() == "2"
+    assert output_image_src(page) != before
+    assert "conv_stride=2" in page.url
+    assert page.get_by_text("Output · 226×150").is_visible()
+
+
+def test_upload_through_file_input(page, server_url, tmp_path):
+    goto(page, f"{server_url}/convolution")
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 80), (10, 200, 60)).save(buf, format="PNG")
+    path = tmp_path / "green.png"
+    path.write_bytes(buf.getvalue())
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.get_by_text("Input · 120×80").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(".st-key-conv_image input").input_value() == "Your upload"
+
+
+def test_broken_upload_keeps_previous_image(page, server_url, tmp_path):
+    goto(page, f"{server_url}/convolution")
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.get_by_text("is not an image this lab can read").wait_for(timeout=30_000)
+    assert page.get_by_text("Input · 451×300").is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_language_switch(page, server_url):
+    goto(page, f"{server_url}/convolution")
+    assert page.locator("h1").first.inner_text() == "Convolution"
+    page.locator(".st-key-lang input").click()
+    page.get_by_role("option", name="中文").click()
+    page.locator("h1", has_text="卷积").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert "lang=zh" in page.url
+    assert page.get_by_text("输入 · 451×300").is_visible()
+
+
+def test_deep_link_restores_settings(page, server_url):
+    goto(page, f"{server_url}/convolution?conv_stride=2&conv_kernel=gaussian&conv_size=5&lang=zh")
+    assert page.locator('.st-key-conv_stride input[type="range"]').input_value() == "2"
+    assert page.locator('.st-key-conv_size input[type="range"]').input_value() == "5"
+    assert page.locator(".st-key-conv_kernel input").input_value() == "高斯模糊"
+    assert page.get_by_text("输出 · 225×149").is_visible()  # k=5, P=1, S=2
+
+
+def test_deep_link_on_first_visit_after_server_start(browser):
+    """A fresh server whose very first request is a deep link (the legacy `pages/`
+    folder discovery would answer "Page not found" here)."""
+    with live_server() as url:
+        context = browser.new_context()
+        try:
+            pg = context.new_page()
+            pg.goto(f"{url}/convolution?conv_stride=3&conv_kernel=box_blur&conv_padding_mode=reflect")
+            wait_idle(pg)
+            assert pg.get_by_text("Page not found").count() == 0
+            assert pg.locator("h1").first.inner_text() == "Convolution"
+            assert pg.locator('.st-key-conv_stride input[type="range"]').input_value() == "3"
+            assert pg.locator(".st-key-conv_kernel input").input_value() == "Box blur (mean)"
+            assert pg.locator(".st-key-conv_padding_mode input").input_value() == "reflect"
+            assert pg.get_by_text("Output · 151×100").is_visible()
+        finally:
+            context.close()
+
+
+def test_projector_mode_link(page, server_url):
+    goto(page, f"{server_url}/convolution?projector=1")
+    size = page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")
+    goto(page, f"{server_url}/convolution")
+    normal = page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")
+    assert float(size.rstrip("px")) > float(normal.rstrip("px"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    wait_rerun(page)
