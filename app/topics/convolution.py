@@ -19,7 +19,7 @@ from components.ui.convolution import (
     signed_display,
 )
 from components.ui.i18n import explanation, t
-from components.ui.image_input import image_input
+from components.ui.image_input import image_input, input_picture
 from components.ui.projector import show_figure
 from components.ui.state import reset_button
 
@@ -42,21 +42,22 @@ _, h, w = image.tensor.shape
 with size_col:
     output_size_panel(h, w, g)
 
+scale = DISPLAY_PX / max(h, w)  # one scale for both pictures: stride visibly shrinks the output
 try:
     result = run_convolution(image, kernel, settings)
 except GeometryError as err:
     st.warning(t(f"conv.geometry_error.{err.reason}", span=g.span, h=h, w=w, p=g.padding), icon=":material/error:")
-    st.image(image.picture, caption=t("conv.input_caption", w=w, h=h))
+    st.image(input_picture(image, scale)[0], caption=t("conv.input_caption", w=w, h=h))
     st.stop()
 
 st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
 signed = signed_display(settings, kernel)
-picture, limit = output_picture(result, signed)
+in_picture, in_width = input_picture(image, scale)
+out_picture, out_width, limit = output_picture(result, signed, scale)
 _, h_out, w_out = result.output.shape
-scale = DISPLAY_PX / max(h, w)
 col_in, col_out = st.columns(2, gap="medium")
-col_in.image(image.picture, caption=t("conv.input_caption", w=w, h=h), width=max(1, round(w * scale)))
-col_out.image(picture, caption=t("conv.output_caption", w=w_out, h=h_out), width=max(1, round(w_out * scale)))
+col_in.image(in_picture, caption=t("conv.input_caption", w=w, h=h), width=in_width)
+col_out.image(out_picture, caption=t("conv.output_caption", w=w_out, h=h_out), width=out_width)
 st.caption(t("conv.legend_signed", limit=f"{limit:.3g}") if signed else t("conv.legend_clamped"))
 
 m = st.columns(4)
@@ -73,11 +74,14 @@ st.download_button(
     icon=":material/download:",
 )
 
-tab_ma, tab_window = st.tabs([t("conv.tab_inspector"), t("conv.tab_window")])
-with tab_ma:
-    inspector(result.source, result.output, kernel, g, settings.magnitude)
-with tab_window:
-    sliding_window(result.source, kernel, g)
+# Lazy tabs: only the open one runs (the animation is the heaviest view).
+tab_ma, tab_window = st.tabs([t("conv.tab_inspector"), t("conv.tab_window")], key="conv_view", on_change="rerun")
+if tab_ma.open:
+    with tab_ma:
+        inspector(result.source, result.output, kernel, g, settings.magnitude)
+if tab_window.open:
+    with tab_window:
+        sliding_window(result.source, kernel, g)
 
 code_panel(
     convolution_code(

@@ -152,6 +152,25 @@ class MultiplyAdd:
     cols: list[int]
 
 
+def source_index(i: int, n: int, mode: str) -> int | None:
+    """Which input index a (possibly out-of-range) coordinate reads under ``mode``.
+
+    ``None`` means a zero from zero padding. Reflect mirrors without repeating
+    the edge (``-1 -> 1``), replicate clamps, circular wraps.
+    """
+    if 0 <= i < n:
+        return i
+    if mode == "zeros":
+        return None
+    if mode == "replicate":
+        return min(max(i, 0), n - 1)
+    if mode == "circular":
+        return i % n
+    period = 2 * (n - 1)  # reflect
+    i = abs(i) % period if period else 0
+    return period - i if i >= n else i
+
+
 def window_taps(oy: int, ox: int, g: ConvGeometry) -> tuple[list[int], list[int]]:
     """Padded-input rows and columns that output pixel ``(oy, ox)`` reads."""
     rows = [oy * g.stride + g.dilation * i for i in range(g.kernel_size)]
@@ -167,12 +186,19 @@ def multiply_add(channel: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, o
         kernel: ``(K, K)`` weights.
         g: geometry; ``(oy, ox)`` must lie inside the output.
     """
-    padded = pad(channel.unsqueeze(0), g)[0]
-    h_out, w_out = output_size(channel.shape[0], g), output_size(channel.shape[1], g)
+    h, w = channel.shape
+    h_out, w_out = output_size(h, g), output_size(w, g)
     if not (0 <= oy < h_out and 0 <= ox < w_out):
         raise ValueError(f"output pixel must be inside {h_out}x{w_out}. Got ({oy}, {ox})")
     rows, cols = window_taps(oy, ox, g)
-    patch = padded[rows][:, cols]
+    # Gather only the K x K taps; padding the whole image for one pixel is wasteful.
+    src_r = [source_index(r - g.padding, h, g.padding_mode) for r in rows]
+    src_c = [source_index(c - g.padding, w, g.padding_mode) for c in cols]
+    patch = torch.zeros(g.kernel_size, g.kernel_size, dtype=channel.dtype)
+    for i, r in enumerate(src_r):
+        for j, c in enumerate(src_c):
+            if r is not None and c is not None:
+                patch[i, j] = channel[r, c]
     products = patch * kernel
     return MultiplyAdd(patch, kernel, products, float(products.double().sum()), rows, cols)
 

@@ -1,13 +1,19 @@
-"""Plotly figures for the Convolution page."""
+"""Plotly figures for the Convolution page.
+
+Builders return ``SpecFigure``: a ``go.Figure`` carrying a plain JSON spec (see
+``components/figures/spec.py`` for why).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import torch
-from plotly.subplots import make_subplots
 
-from components.figures.theme import DIVERGING, PALETTE
+from components.figures.spec import SpecFigure as figure
+from components.figures.theme import DIVERGING_SCALE, GREY_SCALE, PALETTE
+
+GAP = 0.05
+MAX_TEXT_FRAMES = 64  # numbers in every animation frame beyond this make the spec too heavy
 
 
 def _cell_text(z: np.ndarray) -> dict:
@@ -18,66 +24,125 @@ def _cell_text(z: np.ndarray) -> dict:
         return {}
     fmt = "{:.3g}" if cols <= 5 else "{:.2f}"
     return {
-        "text": [[fmt.format(v) for v in row] for row in z],
+        "text": [[fmt.format(v) if np.isfinite(v) else "" for v in row] for row in z],
         "texttemplate": "%{text}",
         "textfont": {"size": 13 if cols <= 5 else 9},
     }
 
 
-def _heatmap(z: np.ndarray, signed: bool, showscale: bool = False, **kw) -> go.Heatmap:
+def _limit(z: np.ndarray) -> float:
     finite = np.abs(z[np.isfinite(z)])
-    limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    return go.Heatmap(
-        z=z,
-        colorscale=DIVERGING if signed else "Gray",
-        zmin=-limit if signed else 0.0,
-        zmax=limit if signed else 1.0,
-        showscale=showscale,
-        hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>",
-        **_cell_text(z),
-        **kw,
-    )
+    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
-def _square_axes(fig: go.Figure, n: int) -> None:
-    for i in range(1, n + 1):
-        fig.update_yaxes(
-            autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", showticklabels=False, row=1, col=i
+def heatmap(z: np.ndarray, signed: bool, axis: int = 1, limit: float | None = None, text: bool = True) -> dict:
+    """A heatmap trace dict: diverging around 0 when ``signed``, else grey in ``[0, 1]``."""
+    limit = limit or _limit(z)
+    suffix = "" if axis == 1 else str(axis)
+    trace = {
+        "type": "heatmap",
+        "z": np.where(np.isfinite(z), np.round(z, 4), None).tolist(),
+        "colorscale": DIVERGING_SCALE if signed else GREY_SCALE,
+        "zmin": -limit if signed else 0.0,
+        "zmax": limit if signed else 1.0,
+        "showscale": False,
+        "xaxis": f"x{suffix}",
+        "yaxis": f"y{suffix}",
+        "hovertemplate": "row %{y}, col %{x}: %{z:.4g}<extra></extra>",
+    }
+    return {**trace, **(_cell_text(z) if text else {})}
+
+
+def grid_layout(titles: list[str], height: int) -> dict:
+    """Side-by-side square panels (what ``make_subplots`` does, without its cost)."""
+    n = len(titles)
+    width = (1 - GAP * (n - 1)) / n
+    layout: dict = {"height": height, "showlegend": False, "annotations": []}
+    for i, title in enumerate(titles):
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = i * (width + GAP)
+        layout[f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width],
+            "showticklabels": False,
+            "showgrid": False,
+            "zeroline": False,
+        }
+        layout[f"yaxis{suffix}"] = {
+            "autorange": "reversed",
+            "scaleanchor": f"x{suffix}",
+            "showticklabels": False,
+            "showgrid": False,
+            "zeroline": False,
+        }
+        layout["annotations"].append(
+            {
+                "text": title,
+                "x": x0 + width / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
         )
-        fig.update_xaxes(showticklabels=False, row=1, col=i)
+    return layout
 
 
-def kernel_figure(kernel: torch.Tensor, title: str) -> go.Figure:
+def kernel_figure(kernel: torch.Tensor, title: str) -> figure:
     """The kernel's weights as a grid of numbers, coloured by sign."""
-    z = kernel.detach().double().numpy()
-    fig = go.Figure(_heatmap(z, signed=True))
-    fig.update_layout(title=title, height=260, width=260)
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
-    fig.update_xaxes(showticklabels=False)
-    return fig
+    layout = grid_layout([title], height=280)
+    layout["width"] = 280
+    return figure({"data": [heatmap(kernel.double().numpy(), signed=True)], "layout": layout})
 
 
 def multiply_add_figure(
     patch: torch.Tensor, weights: torch.Tensor, products: torch.Tensor, titles: list[str]
-) -> go.Figure:
+) -> figure:
     """Input patch, kernel weights and their element-wise products side by side."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.04)
-    fig.add_trace(_heatmap(patch.double().numpy(), signed=False), row=1, col=1)
-    fig.add_trace(_heatmap(weights.double().numpy(), signed=True), row=1, col=2)
-    fig.add_trace(_heatmap(products.double().numpy(), signed=True), row=1, col=3)
-    _square_axes(fig, 3)
-    fig.update_layout(height=330)
-    return fig
+    data = [
+        heatmap(patch.double().numpy(), signed=False, axis=1),
+        heatmap(weights.double().numpy(), signed=True, axis=2),
+        heatmap(products.double().numpy(), signed=True, axis=3),
+    ]
+    return figure({"data": data, "layout": grid_layout(titles, height=330)})
 
 
-def _window_outline(rows: list[int], cols: list[int]) -> tuple[list[float], list[float]]:
+def _window_traces(rows: list[int], cols: list[int], cell: tuple[int, int]) -> list[dict]:
     y0, y1, x0, x1 = rows[0] - 0.5, rows[-1] + 0.5, cols[0] - 0.5, cols[-1] + 0.5
-    return [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
+    tx, ty = np.meshgrid(cols, rows)
+    return [
+        {
+            "type": "scatter",
+            "x": [x0, x1, x1, x0, x0],
+            "y": [y0, y0, y1, y1, y0],
+            "mode": "lines",
+            "line": {"color": PALETTE[1], "width": 4},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": tx.ravel().tolist(),
+            "y": ty.ravel().tolist(),
+            "mode": "markers",
+            "marker": {"color": PALETTE[1], "size": 7},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": [cell[1]],
+            "y": [cell[0]],
+            "mode": "markers",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "marker": {"symbol": "square-open", "color": PALETTE[1], "size": 18, "line": {"width": 3}},
+            "hoverinfo": "skip",
+        },
+    ]
 
 
 def sliding_window_figure(
     padded: torch.Tensor, output: torch.Tensor, taps: list[tuple[list[int], list[int]]], labels: dict[str, str]
-) -> go.Figure:
+) -> figure:
     """Animated window sliding over a small padded crop, filling the output.
 
     Args:
@@ -85,83 +150,48 @@ def sliding_window_figure(
         output: ``(Ho, Wo)`` convolution of that crop.
         taps: per output position in row-major order, the (rows, cols) it reads.
         labels: ``input``, ``output``, ``play``, ``pause``, ``step`` texts.
+
+    Traces: 0 input crop, 1 window outline, 2 kernel taps, 3 current output
+    cell, 4 output so far; each frame replaces traces 1-4.
     """
     out = output.double().numpy()
-    h_out, w_out = out.shape
-    signed = bool((out < 0).any())
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels["input"], labels["output"]], horizontal_spacing=0.06)
-    fig.add_trace(_heatmap(padded.double().numpy(), signed=False), row=1, col=1)
+    w_out = out.shape[1]
+    signed, limit = bool((out < 0).any()), _limit(out)
     frames = []
     for step, (rows, cols) in enumerate(taps):
         shown = np.full(out.shape, np.nan)
         shown.flat[: step + 1] = out.flat[: step + 1]
-        ox, oy = _window_outline(rows, cols)
-        tx, ty = np.meshgrid(cols, rows)
-        cell = divmod(step, w_out)
-        frames.append(
-            go.Frame(
-                name=str(step),
-                data=[
-                    go.Scatter(x=ox, y=oy, mode="lines", line={"color": PALETTE[1], "width": 4}),
-                    go.Scatter(x=tx.ravel(), y=ty.ravel(), mode="markers", marker={"color": PALETTE[1], "size": 7}),
-                    _heatmap(shown, signed=signed),
-                    go.Scatter(
-                        x=[cell[1]],
-                        y=[cell[0]],
-                        mode="markers",
-                        marker={"symbol": "square-open", "color": PALETTE[1], "size": 18, "line": {"width": 3}},
-                    ),
-                ],
-                traces=[1, 2, 3, 4],
-            )
-        )
-    first = frames[0].data
-    fig.add_trace(first[0], row=1, col=1)
-    fig.add_trace(first[1], row=1, col=1)
-    fig.add_trace(first[2], row=1, col=2)
-    fig.add_trace(first[3], row=1, col=2)
-    fig.frames = frames
-    _square_axes(fig, 2)
-    fig.update_xaxes(range=[-0.5, w_out - 0.5], row=1, col=2)
-    fig.update_yaxes(range=[h_out - 0.5, -0.5], autorange=False, row=1, col=2)
-    play = {"frame": {"duration": 350, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
-    fig.update_layout(
-        height=430,
-        showlegend=False,
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": -0.08,
-                "xanchor": "left",
-                "yanchor": "top",
-                "buttons": [
-                    {"label": labels["play"], "method": "animate", "args": [None, play]},
-                    {
-                        "label": labels["pause"],
-                        "method": "animate",
-                        "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
-                    },
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.04,
-                "currentvalue": {"prefix": labels["step"] + " "},
-                "steps": [
-                    {
-                        "label": str(i + 1),
-                        "method": "animate",
-                        "args": [[str(i)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}],
-                    }
-                    for i in range(len(frames))
-                ],
-            }
-        ],
-    )
-    return fig
+        cells = heatmap(shown, signed, axis=2, limit=limit, text=len(taps) <= MAX_TEXT_FRAMES)
+        traces = [*_window_traces(rows, cols, divmod(step, w_out)), cells]
+        frames.append({"name": str(step), "data": traces, "traces": [1, 2, 3, 4]})
+    layout = grid_layout([labels["input"], labels["output"]], height=440)
+    layout["xaxis2"]["range"] = [-0.5, w_out - 0.5]
+    layout["yaxis2"].update(range=[out.shape[0] - 0.5, -0.5], autorange=False)
+    play = {"frame": {"duration": 400, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
+    now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    layout["updatemenus"] = [
+        {
+            "type": "buttons",
+            "direction": "left",
+            "x": 0.0,
+            "y": -0.06,
+            "xanchor": "left",
+            "yanchor": "top",
+            "buttons": [
+                {"label": labels["play"], "method": "animate", "args": [None, play]},
+                {"label": labels["pause"], "method": "animate", "args": [[None], now]},
+            ],
+        }
+    ]
+    layout["sliders"] = [
+        {
+            "active": 0,
+            "x": 0.22,
+            "len": 0.78,
+            "y": -0.02,
+            "currentvalue": {"prefix": labels["step"] + " "},
+            "steps": [{"label": str(i + 1), "method": "animate", "args": [[str(i)], now]} for i in range(len(frames))],
+        }
+    ]
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *frames[0]["data"]]
+    return figure({"data": data, "layout": layout, "frames": frames})

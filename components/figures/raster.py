@@ -12,7 +12,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 
 from components.figures.theme import DIVERGING
 
-SMALL = 256  # images smaller than this are enlarged with nearest neighbour
+SMALL = 128  # sources up to this size are sent as PNG: every pixel matters
 
 
 @cache
@@ -51,16 +51,24 @@ def signed_rgb(image: torch.Tensor) -> tuple[np.ndarray, float]:
     return _diverging_lut()[idx], limit
 
 
-def enlarge(pixels: np.ndarray, factor: int) -> np.ndarray:
-    """Nearest-neighbour enlargement so single pixels stay crisp squares."""
-    if factor <= 1:
+def fit(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Resize ``(H, W, 3)`` uint8 to exactly ``width x height`` for display.
+
+    Enlarging keeps pixels as crisp squares (nearest neighbour), so a tiny
+    image or kernel-sized output shows its individual pixels; shrinking
+    averages (bilinear with Pillow's fast reducing gap).
+    """
+    h, w = pixels.shape[:2]
+    if (w, h) == (width, height):
         return pixels
-    return np.repeat(np.repeat(pixels, factor, axis=0), factor, axis=1)
+    resample = Image.Resampling.NEAREST if width >= w and height >= h else Image.Resampling.BILINEAR
+    return np.asarray(Image.fromarray(pixels).resize((width, height), resample, reducing_gap=2.0))
 
 
-def enlarge_factor(height: int, width: int) -> int:
-    """Integer factor that brings a small image's long side to at least ``SMALL``."""
-    return max(1, SMALL // max(height, width, 1))
+def picture(pixels: np.ndarray, width: int, height: int) -> bytes:
+    """Display bytes at the on-screen size: PNG for tiny sources (exact pixels), JPEG for photos."""
+    fmt = "PNG" if max(pixels.shape[:2]) <= SMALL else "JPEG"
+    return encode(fit(pixels, width, height), fmt)
 
 
 def encode(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:

@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from plotly.colors import get_colorscale
+
+from components.figures.spec import SpecFigure
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 DIVERGING = "RdBu_r"  # blue negative, white zero, red positive
-SEQUENTIAL = "Gray"
+# plotly.js knows no "_r" names: specs carry explicit colour lists.
+DIVERGING_SCALE = [[float(p), c] for p, c in get_colorscale(DIVERGING)]
+GREY_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
+BASE_FONT, PROJECTOR_FONT = 13, 20
 
 
-def apply_theme(fig: go.Figure, projector: bool = False) -> go.Figure:
+def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     """Style ``fig`` in place for the screen or a classroom projector and return it.
 
     Projector mode: larger fonts, thicker lines and markers, black text on white.
     """
-    base = 20 if projector else 13
-    fig.update_layout(
-        template="plotly_white",
+    base = PROJECTOR_FONT if projector else BASE_FONT
+    layout = fig.spec.setdefault("layout", {})
+    layout.update(
         colorway=PALETTE,
         font={"size": base, "color": "#000000" if projector else "#262730"},
-        title={"font": {"size": base + 4}},
-        margin={"l": 10, "r": 10, "t": 50 if fig.layout.title.text else 20, "b": 10},
         paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
-    fig.update_annotations(font_size=base + 2)
+    for note in layout.get("annotations", []):
+        note["font"] = {"size": base + 2}
     if projector:
-        fig.update_traces(line_width=5, selector={"type": "scatter"})
-        fig.update_traces(marker_size=14, selector={"type": "scatter"})
-        for trace in fig.data:
-            if trace.type == "heatmap" and trace.textfont.size:
-                trace.textfont.size = round(trace.textfont.size * 1.4)
+        traces = fig.spec.get("data", []) + [t for f in fig.spec.get("frames", []) for t in f["data"]]
+        for trace in traces:
+            _thicken(trace)
     return fig
+
+
+def _thicken(trace: dict) -> None:
+    if "line" in trace:
+        trace["line"] = {**trace["line"], "width": 1.5 * trace["line"].get("width", 2)}
+    if "marker" in trace:
+        trace["marker"] = {**trace["marker"], "size": 1.5 * trace["marker"].get("size", 6)}
+    if "textfont" in trace:
+        trace["textfont"] = {**trace["textfont"], "size": round(1.4 * trace["textfont"].get("size", 12))}

@@ -21,8 +21,8 @@ from components.ui.i18n import t
 from components.ui.projector import show_figure
 from components.ui.state import clamp_state
 
-CROP = 12
-MAX_FRAMES = 144
+CROP = 10
+MAX_FRAMES = 100
 
 
 def pick_pixel(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]:
@@ -47,6 +47,14 @@ def _products_figure(
     return ma
 
 
+def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 6) -> str:
+    """``y[oy,ox] = w1·x1 + w2·x2 + … = total`` with the first ``shown`` terms written out."""
+    pairs = list(zip(weights.flatten().tolist(), patch.flatten().tolist(), strict=True))
+    terms = " + ".join(rf"({w:.3g})\cdot {x:.3g}" for w, x in pairs[:shown])
+    more = rf" + \dots\ ({len(pairs)}\ \text{{terms}})" if len(pairs) > shown else ""
+    return rf"y_{{{oy},{ox}}} = {terms}{more} = {total:.5g}"
+
+
 def inspector(
     source: torch.Tensor, output: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool
 ) -> None:
@@ -60,9 +68,7 @@ def inspector(
         ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
         st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
     else:
-        terms = " + ".join(f"({p:.3g})" for p in ma.products.flatten().tolist()[:9])
-        more = r" + \dots" if ma.products.numel() > 9 else ""
-        st.latex(rf"\sum = {terms}{more} = {ma.total:.5g}")
+        st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
     c1, c2 = st.columns(2)
     c1.metric(t("conv.ma_sum"), f"{(ma.total if not magnitude else value):.6g}")
     c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.6g}")

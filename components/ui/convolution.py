@@ -22,10 +22,10 @@ from components.compute.convolution import (
     uncovered,
 )
 from components.compute.kernels import KERNELS, SOBEL_PAIR, make_kernel
-from components.figures.raster import clamped_rgb, encode, signed_rgb
+from components.figures.raster import clamped_rgb, encode, picture, signed_rgb
 from components.ui.conv_kernel import kernel_controls
 from components.ui.i18n import t
-from components.ui.image_input import LoadedImage, picture_bytes
+from components.ui.image_input import LoadedImage, display_size
 from components.ui.state import bound, clamp_state, url_choice
 
 DEFAULTS = ConvSettings()
@@ -157,14 +157,21 @@ def output_pixels(result: ConvResult, signed: bool) -> tuple[np.ndarray, float |
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def _output_picture(_result: ConvResult, key: tuple, signed: bool) -> tuple[bytes, float | None]:
+def _output_picture(_result: ConvResult, key: tuple, signed: bool, size: tuple[int, int]) -> tuple[bytes, float | None]:
     pixels, limit = output_pixels(_result, signed)
-    return picture_bytes(pixels), limit
+    return picture(pixels, *size), limit
 
 
-def output_picture(result: ConvResult, signed: bool) -> tuple[bytes, float | None]:
-    """Encoded output picture, cached per result and display mode."""
-    return _output_picture(result, result.key, signed)
+def output_picture(result: ConvResult, signed: bool, scale: float) -> tuple[bytes, int, float | None]:
+    """The output drawn at ``scale`` (cached per result, display mode and size).
+
+    Returns:
+        bytes for ``st.image``, its width in CSS pixels, the signed colour limit.
+    """
+    _, h, w = result.output.shape
+    size = display_size(h, w, scale)
+    data, limit = _output_picture(result, result.key, signed, size)
+    return data, size[0], limit
 
 
 def png_download(result: ConvResult, signed: bool) -> bytes:

@@ -14,7 +14,7 @@ import streamlit as st
 import torch
 
 from components.compute.images import FORMATS, DecodedImage, ImageError, decode_image, to_tensor
-from components.figures.raster import encode, enlarge, enlarge_factor
+from components.figures.raster import picture
 from components.ui.i18n import ROOT, t
 from components.ui.state import url_choice
 
@@ -40,7 +40,6 @@ class LoadedImage:
     path: path to use in code (sample path relative to the repo, or the upload's name).
     tensor: ``(3, H, W)`` float in ``[0, 1]``.
     decoded: pixels and original size.
-    picture: encoded bytes for ``st.image`` (enlarged when tiny).
     """
 
     name: str
@@ -48,27 +47,36 @@ class LoadedImage:
     digest: str
     tensor: torch.Tensor
     decoded: DecodedImage
-    picture: bytes
-
-
-def picture_bytes(pixels: np.ndarray) -> bytes:
-    """Encode for display: tiny images enlarged and lossless, photos as JPEG."""
-    h, w = pixels.shape[:2]
-    big = enlarge(pixels, enlarge_factor(h, w))
-    return encode(big, "PNG" if h * w <= 512 * 512 else "JPEG")
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _decode(digest: str, _data: bytes) -> tuple[DecodedImage, torch.Tensor, bytes]:
+def _decode(digest: str, _data: bytes) -> tuple[DecodedImage, torch.Tensor]:
     decoded = decode_image(_data)
-    return decoded, to_tensor(decoded.pixels), picture_bytes(decoded.pixels)
+    return decoded, to_tensor(decoded.pixels)
 
 
 def load_bytes(data: bytes, name: str, path: str) -> LoadedImage:
     """Decode (cached by content) and wrap. Raises ``ImageError``."""
     digest = hashlib.sha256(data).hexdigest()
-    decoded, tensor, picture = _decode(digest, data)
-    return LoadedImage(name, path, digest, tensor, decoded, picture)
+    decoded, tensor = _decode(digest, data)
+    return LoadedImage(name, path, digest, tensor, decoded)
+
+
+def display_size(height: int, width: int, scale: float) -> tuple[int, int]:
+    """On-screen ``(width, height)`` in CSS pixels of an image drawn at ``scale``."""
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _input_picture(digest: str, _pixels: np.ndarray, size: tuple[int, int]) -> bytes:
+    return picture(_pixels, *size)
+
+
+def input_picture(image: LoadedImage, scale: float) -> tuple[bytes, int]:
+    """The input drawn at ``scale`` (cached): bytes for ``st.image`` and its width."""
+    h, w = image.decoded.pixels.shape[:2]
+    size = display_size(h, w, scale)
+    return _input_picture(image.digest, image.decoded.pixels, size), size[0]
 
 
 @st.cache_resource(show_spinner=False)

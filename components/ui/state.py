@@ -53,8 +53,9 @@ def clamp_state(key: str, low: float, high: float) -> None:
 
     Must run before the widget is created (Streamlit refuses out-of-range values).
     """
-    if key in st.session_state and st.session_state[key] is not None:
-        st.session_state[key] = min(max(st.session_state[key], low), high)
+    value = st.session_state.get(key)
+    if value is not None and not low <= value <= high:
+        st.session_state[key] = min(max(value, low), high)
 
 
 def reset_button(prefix: str, settings_type: type) -> None:

@@ -50,16 +50,12 @@ def page(browser):
 
 
 def goto(page, url: str) -> None:
+    """Load ``url`` and wait until the first script run has drawn the page and finished."""
     page.goto(url)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     wait_idle(page)
 
 
 def output_image_src(page) -> str:
     """The second picture in the main area is the convolution output."""
     return page.locator('[data-testid="stMain"] [data-testid="stImage"] img').nth(1).get_attribute("src")
-
-
-def wait_rerun(page) -> None:
-    """Let a rerun start, then wait until the script is idle again."""
-    page.wait_for_timeout(150)
-    wait_idle(page)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from components.ui.pages import PAGES
-from tests.browser.conftest import goto, output_image_src, wait_rerun
+from tests.browser.conftest import goto, output_image_src
 from tools.live_server import live_server, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def test_slider_move_changes_output_image(page, server_url):
     assert stride.input_value() == "2"
     assert output_image_src(page) != before
     assert "conv_stride=2" in page.url
-    assert page.get_by_text("Output · 226×150").is_visible()
+    page.get_by_text("Output · 226×150").wait_for(timeout=30_000)
 
 
 def test_upload_through_file_input(page, server_url, tmp_path):
@@ -60,7 +60,7 @@ def test_broken_upload_keeps_previous_image(page, server_url, tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     page.get_by_text("is not an image this lab can read").wait_for(timeout=30_000)
-    assert page.get_by_text("Input · 451×300").is_visible()
+    page.get_by_text("Input · 451×300").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -72,7 +72,7 @@ def test_language_switch(page, server_url):
     page.locator("h1", has_text="卷积").wait_for(timeout=30_000)
     wait_idle(page)
     assert "lang=zh" in page.url
-    assert page.get_by_text("输入 · 451×300").is_visible()
+    page.get_by_text("输入 · 451×300").wait_for(timeout=30_000)
 
 
 def test_deep_link_restores_settings(page, server_url):
@@ -80,7 +80,7 @@ def test_deep_link_restores_settings(page, server_url):
     assert page.locator('.st-key-conv_stride input[type="range"]').input_value() == "2"
     assert page.locator('.st-key-conv_size input[type="range"]').input_value() == "5"
     assert page.locator(".st-key-conv_kernel input").input_value() == "高斯模糊"
-    assert page.get_by_text("输出 · 225×149").is_visible()  # k=5, P=1, S=2
+    page.get_by_text("输出 · 225×149").wait_for(timeout=30_000)  # k=5, P=1, S=2
 
 
 def test_deep_link_on_first_visit_after_server_start(browser):
@@ -90,23 +90,25 @@ def test_deep_link_on_first_visit_after_server_start(browser):
         context = browser.new_context()
         try:
             pg = context.new_page()
-            pg.goto(f"{url}/convolution?conv_stride=3&conv_kernel=box_blur&conv_padding_mode=reflect")
-            wait_idle(pg)
+            goto(pg, f"{url}/convolution?conv_stride=3&conv_kernel=box_blur&conv_padding_mode=reflect")
             assert pg.get_by_text("Page not found").count() == 0
             assert pg.locator("h1").first.inner_text() == "Convolution"
             assert pg.locator('.st-key-conv_stride input[type="range"]').input_value() == "3"
             assert pg.locator(".st-key-conv_kernel input").input_value() == "Box blur (mean)"
             assert pg.locator(".st-key-conv_padding_mode input").input_value() == "reflect"
-            assert pg.get_by_text("Output · 151×100").is_visible()
+            pg.get_by_text("Output · 151×100").wait_for(timeout=30_000)
         finally:
             context.close()
 
 
 def test_projector_mode_link(page, server_url):
-    goto(page, f"{server_url}/convolution?projector=1")
-    size = page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")
     goto(page, f"{server_url}/convolution")
-    normal = page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize")
-    assert float(size.rstrip("px")) > float(normal.rstrip("px"))
+    normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    goto(page, f"{server_url}/convolution?projector=1")
+    page.wait_for_function(
+        "normal => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) > normal * 1.15",
+        arg=normal,
+        timeout=30_000,
+    )
+    assert page.locator(".st-key-projector input").is_checked()
     assert page.locator('[data-testid="stException"]').count() == 0
-    wait_rerun(page)
