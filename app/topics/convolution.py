@@ -14,6 +14,7 @@ from components.ui.convolution import (
     geometry,
     output_picture,
     output_size_panel,
+    picker_image,
     png_download,
     run_convolution,
     signed_display,
@@ -78,7 +79,7 @@ st.download_button(
 tab_ma, tab_window = st.tabs([t("conv.tab_inspector"), t("conv.tab_window")], key="conv_view", on_change="rerun")
 if tab_ma.open:
     with tab_ma:
-        inspector(result.source, result.output, kernel, g, settings.magnitude)
+        inspector(result, kernel, g, settings.magnitude, picker_image(result, signed))
 if tab_window.open:
     with tab_window:
         sliding_window(result.source, kernel, g)

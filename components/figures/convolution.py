@@ -195,3 +195,52 @@ def sliding_window_figure(
     ]
     data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *frames[0]["data"]]
     return figure({"data": data, "layout": layout, "frames": frames})
+
+
+def pick_figure(
+    image_uri: str, h_out: int, w_out: int, current: tuple[int, int], title: str, cells: int = 48
+) -> figure:
+    """The output picture with an invisible grid of clickable points over it.
+
+    Plotly selections only report data points, never image pixels, so a grid
+    of at most ``cells x cells`` transparent markers makes the picture clickable.
+    The current pixel is marked with an open square.
+    """
+    step = max(1, -(-max(h_out, w_out) // cells))
+    ys, xs = np.meshgrid(np.arange(0, h_out, step), np.arange(0, w_out, step), indexing="ij")
+    marker = max(4, min(24, 300 // max(1, max(h_out, w_out) // step)))
+    grid = {
+        "type": "scatter",
+        "x": xs.ravel().tolist(),
+        "y": ys.ravel().tolist(),
+        "mode": "markers",
+        "marker": {"size": marker, "symbol": "square", "color": "rgba(0,0,0,0)"},
+        "hovertemplate": "x=%{x}, y=%{y}<extra></extra>",
+    }
+    here = {
+        "type": "scatter",
+        "x": [current[1]],
+        "y": [current[0]],
+        "mode": "markers",
+        "hoverinfo": "skip",
+        "marker": {"size": 16, "symbol": "square-open", "color": PALETTE[1], "line": {"width": 3}},
+    }
+    layout = grid_layout([title], height=320)
+    layout["xaxis"].update(range=[-0.5, w_out - 0.5], constrain="domain")
+    layout["yaxis"].update(range=[h_out - 0.5, -0.5], autorange=False, constrain="domain")
+    layout["images"] = [
+        {
+            "source": image_uri,
+            "xref": "x",
+            "yref": "y",
+            "x": -0.5,
+            "y": -0.5,
+            "sizex": w_out,
+            "sizey": h_out,
+            "sizing": "stretch",
+            "layer": "below",
+        }
+    ]
+    layout["dragmode"] = False
+    layout["clickmode"] = "event+select"
+    return figure({"data": [grid, here], "layout": layout})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from functools import cache
 
@@ -79,3 +80,8 @@ def encode(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:
     else:
         Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+def data_uri(data: bytes, fmt: str = "JPEG") -> str:
+    """Inline image for a Plotly layout image."""
+    return f"data:image/{fmt.lower()};base64,{base64.b64encode(data).decode()}"

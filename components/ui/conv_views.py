@@ -16,22 +16,42 @@ from components.compute.convolution import (
     window_taps,
 )
 from components.compute.kernels import SOBEL_PAIR, make_kernel
-from components.figures.convolution import multiply_add_figure, sliding_window_figure
+from components.figures.convolution import multiply_add_figure, pick_figure, sliding_window_figure
+from components.ui.convolution import ConvResult
 from components.ui.i18n import t
 from components.ui.projector import show_figure
 from components.ui.state import clamp_state
 
+PICKER = "conv_pick"
 CROP = 10
 MAX_FRAMES = 100
 
 
+def _take_click(h_out: int, w_out: int) -> None:
+    """Move the inspected pixel to a new click on the picker chart (before its inputs exist)."""
+    points = (st.session_state.get(PICKER) or {}).get("selection", {}).get("points") or []
+    if not points:
+        return
+    x, y = round(float(points[-1]["x"])), round(float(points[-1]["y"]))
+    if st.session_state.get(f"{PICKER}_seen") != (x, y):
+        st.session_state[f"{PICKER}_seen"] = (x, y)
+        st.session_state["conv_ox"], st.session_state["conv_oy"] = min(max(x, 0), w_out - 1), min(max(y, 0), h_out - 1)
+
+
+def _number(container, label: str, high: int, default: int, key: str) -> int:
+    # Pass a default only the first time: the value may have been set by a click.
+    kwargs = {} if key in st.session_state else {"value": default}
+    return int(container.number_input(label, 0, high, key=key, **kwargs))
+
+
 def pick_pixel(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]:
     """x/y (and channel) controls for the inspected output pixel; default the centre."""
+    _take_click(h_out, w_out)
     clamp_state("conv_ox", 0, w_out - 1)
     clamp_state("conv_oy", 0, h_out - 1)
     cols = st.columns(3)
-    ox = cols[0].number_input(t("conv.pick_x"), 0, w_out - 1, w_out // 2, key="conv_ox")
-    oy = cols[1].number_input(t("conv.pick_y"), 0, h_out - 1, h_out // 2, key="conv_oy")
+    ox = _number(cols[0], t("conv.pick_x"), w_out - 1, w_out // 2, "conv_ox")
+    oy = _number(cols[1], t("conv.pick_y"), h_out - 1, h_out // 2, "conv_oy")
     names = ["R", "G", "B"][:channels] if channels == 3 else [t("conv.colors.gray")]
     ch = cols[2].selectbox(t("conv.channel"), range(channels), format_func=names.__getitem__, key="conv_channel")
     return int(oy), int(ox), int(ch)
@@ -55,14 +75,22 @@ def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, tot
     return rf"y_{{{oy},{ox}}} = {terms}{more} = {total:.5g}"
 
 
-def inspector(
-    source: torch.Tensor, output: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool
-) -> None:
-    """Pick an output pixel; show the patch, the weights, their products and the sum."""
+def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool, picker_image: str) -> None:
+    """Pick an output pixel (click or x/y); show the patch, the weights, their products and the sum.
+
+    Args:
+        picker_image: the output picture as a data URI, drawn under the click grid.
+    """
+    source, output = result.source, result.output
     st.markdown(t("conv.inspector_help"))
     oy, ox, ch = pick_pixel(output.shape[1], output.shape[2], source.shape[0])
     value = float(output[ch, oy, ox])
-    ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
+    pick_col, sum_col = st.columns([2, 3], gap="large")
+    with pick_col:
+        fig = pick_figure(picker_image, output.shape[1], output.shape[2], (oy, ox), t("conv.pick_title"))
+        show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
+    with sum_col:
+        ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
     if magnitude:
         st.markdown(t("conv.ma_vertical"))
         ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")

@@ -22,13 +22,14 @@ from components.compute.convolution import (
     uncovered,
 )
 from components.compute.kernels import KERNELS, SOBEL_PAIR, make_kernel
-from components.figures.raster import clamped_rgb, encode, picture, signed_rgb
+from components.figures.raster import clamped_rgb, data_uri, encode, fit, picture, signed_rgb
 from components.ui.conv_kernel import kernel_controls
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, display_size
 from components.ui.state import bound, clamp_state, url_choice
 
 DEFAULTS = ConvSettings()
+PICKER_PX = 320
 COLORS = ("rgb", "gray")
 DISPLAYS = ("auto", "clamp", "signed")
 
@@ -172,6 +173,19 @@ def output_picture(result: ConvResult, signed: bool, scale: float) -> tuple[byte
     size = display_size(h, w, scale)
     data, limit = _output_picture(result, result.key, signed, size)
     return data, size[0], limit
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _picker_image(_result: ConvResult, key: tuple, signed: bool) -> str:
+    pixels, _ = output_pixels(_result, signed)
+    h, w = pixels.shape[:2]
+    size = display_size(h, w, min(1.0, PICKER_PX / max(h, w)))
+    return data_uri(encode(fit(pixels, *size), "JPEG"))
+
+
+def picker_image(result: ConvResult, signed: bool) -> str:
+    """A small copy of the output picture (data URI) for the click-to-pick chart."""
+    return _picker_image(result, result.key, signed)
 
 
 def png_download(result: ConvResult, signed: bool) -> bytes:

@@ -112,3 +112,19 @@ def test_projector_mode_link(page, server_url):
     )
     assert page.locator(".st-key-projector input").is_checked()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_click_on_output_picks_the_inspected_pixel(page, server_url):
+    goto(page, f"{server_url}/convolution")
+    x_input, y_input = page.locator(".st-key-conv_ox input"), page.locator(".st-key-conv_oy input")
+    assert (x_input.input_value(), y_input.input_value()) == ("225", "150")  # the centre
+    plot = page.locator(".st-key-conv_pick .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    page.wait_for_function("() => document.querySelector('.st-key-conv_ox input').value !== '225'", timeout=30_000)
+    wait_idle(page)
+    x, y = int(x_input.input_value()), int(y_input.input_value())
+    assert abs(x - 0.2 * 451) < 15 and abs(y - 0.3 * 300) < 15
+    label = page.get_by_text(f"Output pixel [y={y}, x={x}]")
+    label.wait_for(timeout=30_000)
