@@ -8,4 +8,6 @@ from components.ui.i18n import t
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 page_cards()
+st.subheader(t("home.how_title"))
+st.markdown(t("home.how"))
 st.caption(t("home.footer"))

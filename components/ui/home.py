@@ -22,4 +22,4 @@ def page_cards(per_row: int = 3) -> None:
                 if p.thumbnail:
                     st.image(str(IMAGES / p.thumbnail), width="stretch")
                 st.page_link(f"topics/{p.module}.py", label=t(f"{p.i18n}.title"), icon=p.icon)
-                st.caption(t(f"{p.i18n}.idea"))
+                st.caption(t(f"{p.i18n}.card"))

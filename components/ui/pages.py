@@ -10,7 +10,7 @@ class PageInfo:
     """Attributes:
     module: file name in ``app/topics`` without ``.py``.
     url_path: address (``""`` is the home page at ``/``).
-    i18n: catalog prefix for ``title`` and ``idea``.
+    i18n: catalog prefix for ``title`` and ``card`` (the home card line).
     section: key of ``SECTIONS``.
     icon: Material icon.
     thumbnail: picture for the home card (in ``assets/images``), or ``None``.

@@ -16,7 +16,8 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
 [data-testid="stAppViewContainer"] * { color: #000000; }
 h1 { font-size: 2.6rem !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
-[data-testid="stCaptionContainer"] { font-size: 1.05rem !important; }
+[data-testid="stCaptionContainer"] { font-size: 1.05rem !important; opacity: 1 !important; }
+[data-testid="stPageLink"] p { font-size: 1.25rem !important; font-weight: 600; }
 .stSlider [role="slider"] { width: 1.6rem; height: 1.6rem; }
 </style>
 """

@@ -13,7 +13,7 @@ from components.ui.state import url_choice
 def shared_sidebar() -> None:
     """Language (``?lang=en|zh``, default from the browser) and projector mode (``?projector=1``)."""
     url_choice(
-        st.sidebar.selectbox, "Language · 语言", list(LANGS), LANG_KEY, browser_lang(), format_func=LANGS.__getitem__
+        st.sidebar.selectbox, t("app.language"), list(LANGS), LANG_KEY, browser_lang(), format_func=LANGS.__getitem__
     )
     if PROJECTOR not in st.session_state:
         st.session_state[PROJECTOR] = str(st.query_params.get(PROJECTOR, "")).lower() in ("1", "true")

@@ -128,3 +128,15 @@ def test_click_on_output_picks_the_inspected_pixel(page, server_url):
     assert abs(x - 0.2 * 451) < 15 and abs(y - 0.3 * 300) < 15
     label = page.get_by_text(f"Output pixel [y={y}, x={x}]")
     label.wait_for(timeout=30_000)
+
+
+def test_chinese_browser_gets_chinese_by_default(browser, server_url):
+    context = browser.new_context(locale="zh-CN")
+    try:
+        pg = context.new_page()
+        goto(pg, f"{server_url}/")
+        assert pg.locator("h1").first.inner_text() == "机器学习可视化实验室"
+        goto(pg, f"{server_url}/convolution?lang=en")
+        assert pg.locator("h1").first.inner_text() == "Convolution"
+    finally:
+        context.close()
