@@ -58,8 +58,8 @@ def output_size(n: int, g: ConvGeometry) -> int:
     return room // g.stride + 1 if room >= 0 else 0
 
 
-def uncovered(n: int, g: ConvGeometry) -> list[int]:
-    """Input indices (0-based, unpadded) that no window reaches.
+def dropped_by_floor(n: int, g: ConvGeometry) -> list[int]:
+    """Input indices (0-based, unpadded) after the last window: what the floor drops.
 
     When ``(n + 2P - span)`` is not a multiple of ``S`` the floor in the size
     formula drops the last rows/columns; padding pixels are not listed.
@@ -69,6 +69,16 @@ def uncovered(n: int, g: ConvGeometry) -> list[int]:
         return list(range(n))
     last_covered = (out - 1) * g.stride + g.span - 1  # padded coordinates
     return [i - g.padding for i in range(last_covered + 1, n + 2 * g.padding) if 0 <= i - g.padding < n]
+
+
+def uncovered(n: int, g: ConvGeometry) -> list[int]:
+    """Every input index (0-based, unpadded) that no kernel tap ever reads.
+
+    That is the floor's leftovers plus, when the stride is larger than the
+    window (or dilation leaves holes), the indices skipped between taps.
+    """
+    read = {oy * g.stride + g.dilation * i - g.padding for oy in range(output_size(n, g)) for i in range(g.kernel_size)}
+    return [i for i in range(n) if i not in read]
 
 
 def check_geometry(height: int, width: int, g: ConvGeometry) -> None:
@@ -86,7 +96,8 @@ def check_geometry(height: int, width: int, g: ConvGeometry) -> None:
 
 
 def to_grayscale(image: torch.Tensor) -> torch.Tensor:
-    """``(3, H, W)`` RGB to ``(1, H, W)`` luma (ITU-R 601: 0.299 R + 0.587 G + 0.114 B)."""
+    """``(3, H, W)`` RGB to ``(1, H, W)`` luma, torchvision's ITU-R 601 weights
+    ``0.2989 R + 0.587 G + 0.114 B`` (they sum to 0.9999: white becomes 0.9999)."""
     return TF.rgb_to_grayscale(image, num_output_channels=1)
 
 

@@ -62,7 +62,10 @@ def to_rgb(img: Image.Image) -> Image.Image:
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         a = np.asarray(img, dtype=np.float64)
         lo, hi = float(a.min()), float(a.max())
-        a = (a - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(a)
+        if hi > lo:
+            a = (a - lo) / (hi - lo) * 255
+        else:  # one flat value: keep its brightness on the mode's own scale
+            a = np.full_like(a, lo / 257 if img.mode.startswith("I;16") else min(max(lo, 0), 255))
         img = Image.fromarray(a.round().astype(np.uint8), "L")
     if img.mode == "P" and "transparency" in img.info:
         img = img.convert("RGBA")

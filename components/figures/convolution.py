@@ -41,7 +41,7 @@ def heatmap(z: np.ndarray, signed: bool, axis: int = 1, limit: float | None = No
     suffix = "" if axis == 1 else str(axis)
     trace = {
         "type": "heatmap",
-        "z": np.where(np.isfinite(z), np.round(z, 4), None).tolist(),
+        "z": [[float(f"{v:.6g}") if np.isfinite(v) else None for v in row] for row in np.atleast_2d(z)],
         "colorscale": DIVERGING_SCALE if signed else GREY_SCALE,
         "zmin": -limit if signed else 0.0,
         "zmax": limit if signed else 1.0,
@@ -193,7 +193,8 @@ def sliding_window_figure(
             "steps": [{"label": str(i + 1), "method": "animate", "args": [[str(i)], now]} for i in range(len(frames))],
         }
     ]
-    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *frames[0]["data"]]
+    first = [dict(trace) for trace in frames[0]["data"]]  # copies: styling must not touch frame 0 twice
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *first]
     return figure({"data": data, "layout": layout, "frames": frames})
 
 

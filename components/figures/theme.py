@@ -13,6 +13,7 @@ DIVERGING = "RdBu_r"  # blue negative, white zero, red positive
 DIVERGING_SCALE = [[float(p), c] for p, c in get_colorscale(DIVERGING)]
 GREY_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
 BASE_FONT, PROJECTOR_FONT = 13, 20
+THEMED = "ml-playground-themed"
 
 
 def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
@@ -22,6 +23,9 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     """
     base = PROJECTOR_FONT if projector else BASE_FONT
     layout = fig.spec.setdefault("layout", {})
+    if layout.get("meta") == THEMED:
+        return fig  # already styled: scaling twice would compound
+    layout["meta"] = THEMED
     layout.update(
         colorway=PALETTE,
         font={"size": base, "color": "#000000" if projector else "#262730"},

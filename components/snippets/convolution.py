@@ -7,15 +7,21 @@ import torch
 from components.compute.convolution import ConvGeometry
 
 
+def _float(v: float) -> str:
+    """9 significant digits (exact for float32), always with a decimal point so the tensor is float."""
+    text = f"{float(v):.9g}"
+    return text if any(c in text for c in ".eEn") else f"{text}.0"
+
+
 def tensor_literal(kernel: torch.Tensor, indent: str = "    ") -> str:
     """A ``torch.tensor([...])`` literal that round-trips float32 exactly."""
-    rows = [", ".join(f"{float(v):.9g}" for v in row) for row in kernel.tolist()]
+    rows = [", ".join(_float(v) for v in row) for row in kernel.tolist()]
     body = ",\n".join(f"{indent}[{r}]" for r in rows)
     return f"torch.tensor([\n{body},\n])"
 
 
 def _load_lines(path: str, resize_to: tuple[int, int] | None) -> list[str]:
-    lines = [f'img = ImageOps.exif_transpose(Image.open("{path}")).convert("RGB")']
+    lines = [f'img = ImageOps.exif_transpose(Image.open({path!r})).convert("RGB")']  # repr: any file name is safe
     if resize_to:
         w, h = resize_to
         lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
@@ -64,7 +70,7 @@ def convolution_code(
         *_load_lines(path, resize_to),
     ]
     if grayscale:
-        lines.append("x = TF.rgb_to_grayscale(x)  # (1, H, W): 0.299 R + 0.587 G + 0.114 B")
+        lines.append("x = TF.rgb_to_grayscale(x)  # (1, H, W): 0.2989 R + 0.587 G + 0.114 B")
     lines += ["", f"kernel = {tensor_literal(kernel)}", *_conv_lines("conv", g, c)]
     lines += [
         "with torch.no_grad():",

@@ -77,10 +77,15 @@ def custom_editor() -> torch.Tensor:
     values = torch.tensor(edited.fillna(0.0).to_numpy(dtype=float), dtype=torch.float32)
     if st.button(t("conv.normalise"), key="conv_normalise"):
         try:
-            _set_base(normalise(values))
-            st.rerun()
+            scaled = normalise(values)
         except ValueError:
             st.warning(t("conv.normalise_zero"))
+        else:
+            if float(scaled.abs().max()) > MAX_WEIGHT:  # the weights almost cancel out
+                st.warning(t("conv.normalise_huge", limit=int(MAX_WEIGHT)))
+            else:
+                _set_base(scaled)
+                st.rerun()
     st.query_params[WEIGHTS_PARAM] = format_weights(values)
     return values
 

@@ -16,6 +16,7 @@ from components.compute.convolution import (
     ConvSettings,
     GeometryError,
     convolve,
+    dropped_by_floor,
     gradient_magnitude,
     output_size,
     to_grayscale,
@@ -114,9 +115,12 @@ def output_size_panel(h: int, w: int, g: ConvGeometry) -> None:
         out = output_size(n, g)
         fraction = rf"\frac{{{n} + 2\cdot{g.padding} - {g.dilation}\cdot({g.kernel_size}-1) - 1}}{{{g.stride}}}"
         st.latex(rf"\text{{{axis}}}:\ \left\lfloor {fraction} \right\rfloor + 1 = {out}")
-        dropped = uncovered(n, g)
+        dropped = dropped_by_floor(n, g)
         if dropped and out > 0:
             st.caption(t("conv.dropped", axis=axis, first=dropped[0], last=dropped[-1], n=len(dropped)))
+        skipped = len(uncovered(n, g)) - len(dropped)
+        if skipped > 0 and out > 0:
+            st.caption(t("conv.skipped", axis=axis, n=skipped))
 
 
 @dataclass(frozen=True)

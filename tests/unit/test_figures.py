@@ -1,0 +1,309 @@
+"""components.figures.convolution and theme: the traces carry the numbers they are given.
+
+The builders write Plotly specs as plain dicts; every test reads ``fig.to_dict()``
+(what Streamlit sends) and a few also validate it with ``go.Figure`` so a
+misspelt property cannot pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from components.compute.convolution import ConvGeometry, convolve, multiply_add, output_size, pad, window_taps
+from components.figures.convolution import kernel_figure, multiply_add_figure, sliding_window_figure
+from components.figures.theme import PALETTE, apply_theme
+
+LABELS = {"input": "In", "output": "Out", "play": "Play", "pause": "Pause", "step": "Step"}
+SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+BOX = torch.full((3, 3), 1 / 9)
+Z_ATOL = 5.1e-5  # the specs keep 4 decimals of every z value
+
+
+def spec(fig) -> dict:
+    return fig.to_dict()
+
+
+def z_array(trace: dict) -> np.ndarray:
+    """``z`` with ``None`` (an empty cell) as NaN."""
+    return np.array([[np.nan if v is None else v for v in row] for row in trace["z"]], dtype=np.float64)
+
+
+def heatmaps(traces: list[dict]) -> list[dict]:
+    return [t for t in traces if t["type"] == "heatmap"]
+
+
+def axis(trace: dict) -> str:
+    return trace.get("xaxis", "x")
+
+
+def assert_valid_plotly(fig) -> None:
+    """Plotly's own validation accepts the spec, and it is strict JSON (no NaN)."""
+    go.Figure(copy.deepcopy(spec(fig)))
+    json.dumps(spec(fig), allow_nan=False)
+
+
+def assert_colorscale_ok(trace: dict) -> None:
+    """plotly.js knows no reversed ``*_r`` names: a spec must carry a list of [position, colour] pairs."""
+    scale = trace["colorscale"]
+    assert isinstance(scale, list | tuple), scale
+    positions = [float(p) for p, _ in scale]
+    assert positions[0] == 0.0 and positions[-1] == 1.0 and positions == sorted(positions)
+
+
+# --------------------------------------------------------------------------- kernel_figure
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 9, 15])
+def test_kernel_figure_shows_the_weights(k):
+    kernel = torch.randn(k, k, generator=torch.Generator().manual_seed(k))
+    fig = kernel_figure(kernel, "Kernel weights")
+    traces = spec(fig)["data"]
+    assert [t["type"] for t in traces] == ["heatmap"]
+    np.testing.assert_allclose(z_array(traces[0]), kernel.double().numpy(), atol=Z_ATOL)
+    assert_colorscale_ok(traces[0])
+
+
+def test_kernel_figure_title_and_validity():
+    fig = kernel_figure(SOBEL_X, "Kernel weights (3×3)")
+    s = spec(fig)
+    titles = [a["text"] for a in s["layout"].get("annotations", [])] + [s["layout"].get("title", {}).get("text")]
+    assert "Kernel weights (3×3)" in titles
+    assert_valid_plotly(fig)
+
+
+def test_kernel_figure_symmetric_signed_scale():
+    hm = spec(kernel_figure(SOBEL_X, "k"))["data"][0]
+    assert hm["zmin"] == -2.0 and hm["zmax"] == 2.0  # zero sits in the white middle of the diverging scale
+    scale = hm["colorscale"]
+    assert scale[0][1] != scale[-1][1]
+
+
+def test_kernel_figure_all_zero_kernel_has_a_usable_scale():
+    hm = spec(kernel_figure(torch.zeros(3, 3), "k"))["data"][0]
+    assert hm["zmax"] > 0 and np.isfinite(hm["zmax"]) and hm["zmin"] == -hm["zmax"]
+
+
+def test_kernel_figure_cell_text_for_small_kernels():
+    hm = spec(kernel_figure(SOBEL_X, "k"))["data"][0]
+    assert [[float(v) for v in row] for row in hm["text"]] == SOBEL_X.tolist()
+
+
+# --------------------------------------------------------------------------- multiply_add_figure
+
+
+def test_multiply_add_figure_three_heatmaps_with_the_inputs():
+    g = ConvGeometry(3, 1, "reflect")
+    channel = torch.rand(6, 7, generator=torch.Generator().manual_seed(1))
+    ma = multiply_add(channel, SOBEL_X, g, 0, 3)
+    fig = multiply_add_figure(ma.patch, ma.weights, ma.products, ["A", "B", "C"])
+    s = spec(fig)
+    traces = s["data"]
+    assert [t["type"] for t in traces] == ["heatmap"] * 3
+    np.testing.assert_allclose(z_array(traces[0]), ma.patch.double().numpy(), atol=Z_ATOL)
+    np.testing.assert_allclose(z_array(traces[1]), SOBEL_X.double().numpy(), atol=Z_ATOL)
+    np.testing.assert_allclose(z_array(traces[2]), (ma.patch * SOBEL_X).double().numpy(), atol=Z_ATOL)
+    assert [a["text"] for a in s["layout"]["annotations"]] == ["A", "B", "C"]
+    assert len({axis(t) for t in traces}) == 3  # each heatmap on its own axes
+    for t in traces:
+        assert_colorscale_ok(t)
+    assert_valid_plotly(fig)
+
+
+def test_multiply_add_figure_patch_on_a_fixed_grey_scale_and_weights_signed():
+    ma = multiply_add(torch.rand(5, 5), SOBEL_X, ConvGeometry(3), 1, 1)
+    traces = spec(multiply_add_figure(ma.patch, ma.weights, ma.products, ["A", "B", "C"]))["data"]
+    assert (traces[0]["zmin"], traces[0]["zmax"]) == (0.0, 1.0)
+    assert traces[1]["zmin"] == -traces[1]["zmax"] == -2.0
+
+
+# --------------------------------------------------------------------------- sliding_window_figure
+
+
+def _window_case(kernel: torch.Tensor, g: ConvGeometry, size: int = 6, seed: int = 0):
+    crop = torch.rand(size, size, generator=torch.Generator().manual_seed(seed))
+    out = convolve(crop.unsqueeze(0), kernel, g)[0]
+    n = output_size(size, g)
+    positions = [(y, x) for y in range(n) for x in range(n)]
+    taps = [window_taps(y, x, g) for y, x in positions]
+    padded = pad(crop.unsqueeze(0), g)[0]
+    return padded, out, taps, positions
+
+
+def _roles(traces: list[dict]) -> dict[str, dict]:
+    """Name a frame's traces by what they show, whatever their order."""
+    roles = {}
+    for t in traces:
+        if t["type"] == "heatmap":
+            roles["output" if axis(t) == "x2" else "input"] = t
+        elif t.get("mode") == "lines":
+            roles["outline"] = t
+        elif axis(t) == "x2":
+            roles["cell"] = t
+        else:
+            roles["taps"] = t
+    return roles
+
+
+CASES = [
+    (SOBEL_X, ConvGeometry(3, 1)),
+    (BOX, ConvGeometry(3, 0, "zeros", 2, 1)),
+    (SOBEL_X, ConvGeometry(3, 2, "reflect", 2, 2)),
+    (torch.ones(1, 1), ConvGeometry(1, 0, "zeros", 3, 1)),
+]
+IDS = [str(g) for _, g in CASES]
+
+
+@pytest.mark.parametrize(("kernel", "g"), CASES, ids=IDS)
+def test_sliding_window_traces_and_frames(kernel, g):
+    padded, out, taps, positions = _window_case(kernel, g)
+    s = spec(sliding_window_figure(padded, out, taps, LABELS))
+    data, frames = s["data"], s["frames"]
+    assert sorted(_roles(data)) == ["cell", "input", "outline", "output", "taps"]
+    assert len(data) == 5
+    np.testing.assert_allclose(z_array(_roles(data)["input"]), padded.double().numpy(), atol=Z_ATOL)
+    assert len(frames) == len(positions) == out.numel()
+    assert len(s["layout"]["sliders"][0]["steps"]) == len(positions)
+    assert [st["args"][0] for st in s["layout"]["sliders"][0]["steps"]] == [[f["name"]] for f in frames]
+    assert [a["text"] for a in s["layout"]["annotations"]] == ["In", "Out"]
+    assert [b["label"] for b in s["layout"]["updatemenus"][0]["buttons"]] == ["Play", "Pause"]
+    # every frame replaces data traces of the same kind, on the same axes
+    for frame in frames:
+        assert len(frame["traces"]) == len(frame["data"])
+        for index, trace in zip(frame["traces"], frame["data"], strict=True):
+            assert data[index]["type"] == trace["type"]
+            assert axis(data[index]) == axis(trace)
+            assert data[index].get("mode") == trace.get("mode")
+        assert 0 not in frame["traces"]  # the input crop never changes
+
+
+@pytest.mark.parametrize(("kernel", "g"), CASES, ids=IDS)
+def test_sliding_window_first_frame_shows_one_value(kernel, g):
+    padded, out, taps, _ = _window_case(kernel, g)
+    shown = z_array(_roles(spec(sliding_window_figure(padded, out, taps, LABELS))["data"])["output"])
+    assert shown.shape == tuple(out.shape)
+    assert np.isfinite(shown).sum() == 1
+    assert shown[0, 0] == pytest.approx(float(out[0, 0]), abs=Z_ATOL)
+
+
+@pytest.mark.parametrize(("kernel", "g"), CASES, ids=IDS)
+def test_sliding_window_each_frame_fills_one_more_value_at_the_window(kernel, g):
+    padded, out, taps, positions = _window_case(kernel, g)
+    frames = spec(sliding_window_figure(padded, out, taps, LABELS))["frames"]
+    want = out.double().numpy()
+    for step, (frame, (oy, ox), (rows, cols)) in enumerate(zip(frames, positions, taps, strict=True)):
+        r = _roles(frame["data"])
+        shown = z_array(r["output"])
+        filled = np.isfinite(shown)
+        assert filled.sum() == step + 1
+        assert filled[oy, ox]
+        np.testing.assert_allclose(shown[filled], want[filled], atol=Z_ATOL)
+        # the outline box encloses exactly the taps, the markers sit on them
+        assert min(r["outline"]["x"]) == cols[0] - 0.5 and max(r["outline"]["x"]) == cols[-1] + 0.5
+        assert min(r["outline"]["y"]) == rows[0] - 0.5 and max(r["outline"]["y"]) == rows[-1] + 0.5
+        marked = sorted(zip(r["taps"]["x"], r["taps"]["y"], strict=True))
+        assert marked == sorted((c, rr) for rr in rows for c in cols)
+        assert (list(r["cell"]["x"]), list(r["cell"]["y"])) == ([ox], [oy])
+        assert frame["name"] == str(step)
+
+
+def test_sliding_window_marked_taps_times_kernel_give_the_frame_value():
+    g = ConvGeometry(3, 1, "replicate", 2, 1)
+    padded, out, taps, positions = _window_case(SOBEL_X, g, size=7, seed=3)
+    frames = spec(sliding_window_figure(padded, out, taps, LABELS))["frames"]
+    p, k = padded.double().numpy(), SOBEL_X.double().numpy()
+    for frame, (oy, ox) in zip(frames, positions, strict=True):
+        taps_trace = _roles(frame["data"])["taps"]
+        ys, xs = sorted(set(taps_trace["y"])), sorted(set(taps_trace["x"]))
+        total = sum(p[y, x] * k[i, j] for i, y in enumerate(ys) for j, x in enumerate(xs))
+        assert total == pytest.approx(float(out[oy, ox]), abs=1e-5)
+
+
+def test_sliding_window_colour_range_is_the_same_in_every_frame():
+    """A filled cell must keep its colour while the animation proceeds: one range, +-max|output|."""
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    assert (out < 0).any()
+    frames = spec(sliding_window_figure(padded, out, taps, LABELS))["frames"]
+    limit = float(out.abs().max())
+    ranges = {(_roles(f["data"])["output"]["zmin"], _roles(f["data"])["output"]["zmax"]) for f in frames}
+    assert len(ranges) == 1
+    zmin, zmax = ranges.pop()
+    assert zmax == pytest.approx(limit) and zmin == pytest.approx(-limit)
+
+
+def test_sliding_window_unfilled_cells_show_no_text():
+    padded, out, taps, _ = _window_case(BOX, ConvGeometry(3, 1))
+    frames = spec(sliding_window_figure(padded, out, taps, LABELS))["frames"]
+    for step, frame in enumerate(frames):
+        heat = _roles(frame["data"])["output"]
+        if "text" not in heat:  # no cell labels at all is fine too
+            continue
+        labels = [str(v) for row in heat["text"] for v in row]
+        assert sum(1 for v in labels if v.strip()) == step + 1
+        assert "nan" not in labels and "None" not in labels
+
+
+def test_sliding_window_spec_is_valid_plotly():
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1, "circular"), size=5)
+    fig = sliding_window_figure(padded, out, taps, LABELS)
+    assert_valid_plotly(fig)
+    for trace in heatmaps(spec(fig)["data"]) + [h for f in spec(fig)["frames"] for h in heatmaps(f["data"])]:
+        assert_colorscale_ok(trace)
+
+
+# --------------------------------------------------------------------------- theme
+
+
+def _themed(projector: bool):
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    return apply_theme(sliding_window_figure(padded, out, taps, LABELS), projector=projector)
+
+
+def test_apply_theme_projector_is_larger_and_thicker():
+    normal, proj = spec(_themed(False)), spec(_themed(True))
+    assert proj["layout"]["font"]["size"] > normal["layout"]["font"]["size"]
+    for n, p in zip(normal["layout"]["annotations"], proj["layout"]["annotations"], strict=True):
+        assert p["font"]["size"] > n["font"]["size"]
+    rn, rp = _roles(normal["data"]), _roles(proj["data"])
+    assert rp["outline"]["line"]["width"] > rn["outline"]["line"]["width"]
+    assert rp["taps"]["marker"]["size"] > rn["taps"]["marker"]["size"]
+
+
+def test_apply_theme_projector_reaches_animation_frames():
+    """Frames replace the traces while the animation plays: they must be styled like the traces."""
+    s = spec(_themed(True))
+    data = _roles(s["data"])
+    for frame in s["frames"]:
+        r = _roles(frame["data"])
+        assert r["outline"]["line"]["width"] == data["outline"]["line"]["width"]
+        assert r["taps"]["marker"]["size"] == data["taps"]["marker"]["size"]
+        assert r["cell"]["marker"]["size"] == data["cell"]["marker"]["size"]
+
+
+def test_apply_theme_returns_the_same_figure_and_uses_the_palette():
+    padded, out, taps, _ = _window_case(BOX, ConvGeometry(3, 1))
+    fig = sliding_window_figure(padded, out, taps, LABELS)
+    assert apply_theme(fig) is fig
+    assert list(spec(fig)["layout"]["colorway"]) == PALETTE
+    assert spec(fig)["layout"]["paper_bgcolor"].lower() in ("#ffffff", "white")
+    assert_valid_plotly(fig)
+
+
+def test_apply_theme_projector_on_every_builder_stays_valid():
+    ma = multiply_add(torch.rand(5, 5), SOBEL_X, ConvGeometry(3), 1, 1)
+    for fig in (kernel_figure(SOBEL_X, "k"), multiply_add_figure(ma.patch, ma.weights, ma.products, ["a", "b", "c"])):
+        assert_valid_plotly(apply_theme(fig, projector=True))
+
+
+def test_apply_theme_is_idempotent():
+    once = spec(_themed(True))
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    twice = sliding_window_figure(padded, out, taps, LABELS)
+    apply_theme(twice, projector=True)
+    apply_theme(twice, projector=True)
+    assert spec(twice) == once
