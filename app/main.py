@@ -15,6 +15,7 @@ from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
 from components.ui.sidebar import shared_sidebar  # noqa: E402
+from components.ui.state import remember_arrival  # noqa: E402
 
 # Two cores: both for torch; Streamlit's own work is I/O-bound.
 torch.set_num_threads(2)
@@ -31,6 +32,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if projector_requested() else "auto",
 )
+remember_arrival()
 shared_sidebar()
 
 nav = {

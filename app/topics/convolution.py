@@ -8,26 +8,19 @@ from components.figures.convolution import kernel_figure
 from components.snippets.convolution import convolution_code
 from components.ui.code_panel import code_panel
 from components.ui.conv_kernel import custom_editor
+from components.ui.conv_pictures import download_name, metrics, picker_image, pictures, png_download
 from components.ui.conv_views import inspector, sliding_window
-from components.ui.convolution import (
-    conv_controls,
-    geometry,
-    output_picture,
-    output_size_panel,
-    picker_image,
-    png_download,
-    run_convolution,
-    signed_display,
-)
+from components.ui.convolution import conv_controls, geometry, output_size_panel, run_convolution
 from components.ui.i18n import explanation, t
 from components.ui.image_input import image_input, input_picture
-from components.ui.projector import show_figure
-from components.ui.state import reset_button
+from components.ui.projector import is_projector, show_figure
+from components.ui.state import link_notice, reset_button
 
-DISPLAY_PX = 480  # on-screen size of the input's long side; the output uses the same scale
+DISPLAY_PX = 560 if is_projector() else 440  # the input's long side on screen; the output uses the same scale
 
 st.title(t("conv.title"))
 st.markdown(t("conv.idea"))
+notice = st.container()
 
 image = image_input("conv")
 settings, preset = conv_controls()
@@ -36,14 +29,18 @@ reset_button("conv", ConvSettings)
 kernel_col, size_col = st.columns([1, 2], gap="large")
 with kernel_col:
     kernel = preset if preset is not None else custom_editor()
-    show_figure(kernel_figure(kernel, t("conv.kernel_weights", k=kernel.shape[0])), key="conv_kernel_fig")
+    g = geometry(settings, kernel)
+    show_figure(
+        kernel_figure(kernel, g.dilation, t("conv.kernel_weights", k=g.kernel_size, span=g.span)), key="conv_kf"
+    )
 
-g = geometry(settings, kernel)
 _, h, w = image.tensor.shape
 with size_col:
     output_size_panel(h, w, g)
 
-scale = DISPLAY_PX / max(h, w)  # one scale for both pictures: stride visibly shrinks the output
+link_notice("conv", notice)
+
+scale = DISPLAY_PX / max(h, w)
 try:
     result = run_convolution(image, kernel, settings)
 except GeometryError as err:
@@ -52,24 +49,12 @@ except GeometryError as err:
     st.stop()
 
 st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
-signed = signed_display(settings, kernel)
-in_picture, in_width = input_picture(image, scale)
-out_picture, out_width, limit = output_picture(result, signed, scale)
-_, h_out, w_out = result.output.shape
-col_in, col_out = st.columns(2, gap="medium")
-col_in.image(in_picture, caption=t("conv.input_caption", w=w, h=h), width=in_width)
-col_out.image(out_picture, caption=t("conv.output_caption", w=w_out, h=h_out), width=out_width)
-st.caption(t("conv.legend_signed", limit=f"{limit:.3g}") if signed else t("conv.legend_clamped"))
-
-m = st.columns(4)
-m[0].metric(t("conv.metric_input"), f"{w}×{h}")
-m[1].metric(t("conv.metric_output"), f"{w_out}×{h_out}")
-m[2].metric(t("conv.metric_kernel"), f"{g.kernel_size}×{g.kernel_size}")
-m[3].metric(t("conv.metric_macs"), f"{result.output.numel() * g.kernel_size**2:,}")
+signed = pictures(image, result, settings, kernel, scale)
+metrics(image, result, g, kernels=2 if settings.magnitude else 1)
 st.download_button(
     t("conv.download"),
     lambda: png_download(result, signed),
-    file_name="convolution.png",
+    file_name=download_name(image, settings),
     mime="image/png",
     on_click="ignore",
     icon=":material/download:",
@@ -82,7 +67,7 @@ if tab_ma.open:
         inspector(result, kernel, g, settings.magnitude, picker_image(result, signed))
 if tab_window.open:
     with tab_window:
-        sliding_window(result.source, kernel, g)
+        sliding_window(result, kernel, g)
 
 code_panel(
     convolution_code(
@@ -92,6 +77,7 @@ code_panel(
         g,
         settings.color == "gray",
         make_kernel(SOBEL_PAIR[1]) if settings.magnitude else None,
+        uploaded=image.path == image.name,
     ),
     "convolution.py",
 )

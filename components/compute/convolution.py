@@ -189,6 +189,24 @@ def window_taps(oy: int, ox: int, g: ConvGeometry) -> tuple[list[int], list[int]
     return rows, cols
 
 
+def gather_padded(channel: torch.Tensor, rows: list[int], cols: list[int], g: ConvGeometry) -> torch.Tensor:
+    """Values of the *padded* input at padded coordinates ``rows x cols``.
+
+    Only the requested pixels are looked up (padding a 1024² image to read a
+    few of them would be wasteful); zero padding reads 0.
+
+    Returns:
+        ``(len(rows), len(cols))`` tensor.
+    """
+    h, w = channel.shape
+    src_r = [source_index(r - g.padding, h, g.padding_mode) for r in rows]
+    src_c = [source_index(c - g.padding, w, g.padding_mode) for c in cols]
+    keep_r = torch.tensor([r is not None for r in src_r])
+    keep_c = torch.tensor([c is not None for c in src_c])
+    values = channel[[r or 0 for r in src_r]][:, [c or 0 for c in src_c]]
+    return values * (keep_r[:, None] & keep_c[None, :]).to(channel.dtype)
+
+
 def multiply_add(channel: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, oy: int, ox: int) -> MultiplyAdd:
     """Recompute output pixel ``(oy, ox)`` of one channel as an explicit multiply-add.
 
@@ -202,14 +220,7 @@ def multiply_add(channel: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry, o
     if not (0 <= oy < h_out and 0 <= ox < w_out):
         raise ValueError(f"output pixel must be inside {h_out}x{w_out}. Got ({oy}, {ox})")
     rows, cols = window_taps(oy, ox, g)
-    # Gather only the K x K taps; padding the whole image for one pixel is wasteful.
-    src_r = [source_index(r - g.padding, h, g.padding_mode) for r in rows]
-    src_c = [source_index(c - g.padding, w, g.padding_mode) for c in cols]
-    patch = torch.zeros(g.kernel_size, g.kernel_size, dtype=channel.dtype)
-    for i, r in enumerate(src_r):
-        for j, c in enumerate(src_c):
-            if r is not None and c is not None:
-                patch[i, j] = channel[r, c]
+    patch = gather_padded(channel, rows, cols, g)
     products = patch * kernel
     return MultiplyAdd(patch, kernel, products, float(products.double().sum()), rows, cols)
 

@@ -26,14 +26,11 @@ class KernelPreset:
         build: ``(size, sigma) -> (k, k)`` tensor.
         resizable: whether the size control applies.
         uses_sigma: whether the sigma control applies.
-        signed: whether the response has negative values (edges), which the
-            page then shows on a diverging colour scale by default.
     """
 
     build: Callable[[int, float], torch.Tensor]
     resizable: bool = False
     uses_sigma: bool = False
-    signed: bool = False
 
 
 def _t(rows: list[list[float]]) -> torch.Tensor:
@@ -87,12 +84,12 @@ KERNELS: dict[str, KernelPreset] = {
     "motion_blur": KernelPreset(motion_blur, resizable=True),
     "sharpen": KernelPreset(_fixed([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])),
     "unsharp": KernelPreset(unsharp_mask),
-    "laplacian": KernelPreset(_fixed([[0, 1, 0], [1, -4, 1], [0, 1, 0]]), signed=True),
-    "outline": KernelPreset(_fixed([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]), signed=True),
-    "sobel_x": KernelPreset(_fixed([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]), signed=True),
-    "sobel_y": KernelPreset(_fixed([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]), signed=True),
-    "prewitt_x": KernelPreset(_fixed([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]]), signed=True),
-    "prewitt_y": KernelPreset(_fixed([[-1, -1, -1], [0, 0, 0], [1, 1, 1]]), signed=True),
+    "laplacian": KernelPreset(_fixed([[0, 1, 0], [1, -4, 1], [0, 1, 0]])),
+    "outline": KernelPreset(_fixed([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]])),
+    "sobel_x": KernelPreset(_fixed([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])),
+    "sobel_y": KernelPreset(_fixed([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])),
+    "prewitt_x": KernelPreset(_fixed([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])),
+    "prewitt_y": KernelPreset(_fixed([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])),
     "emboss": KernelPreset(_fixed([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])),
 }
 
@@ -115,6 +112,12 @@ def make_kernel(name: str, size: int = 3, sigma: float = 1.0) -> torch.Tensor:
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValueError(f"Kernel size must be in [{MIN_SIZE}, {MAX_SIZE}]. Got {size}")
     return KERNELS[name].build(size, sigma).to(torch.float32)
+
+
+def is_zero_sum(kernel: torch.Tensor) -> bool:
+    """Weights that sum to 0 answer 0 on flat areas: the output is centred on 0
+    (edges, positive and negative), so it is shown on a diverging scale."""
+    return math.isclose(float(kernel.double().sum()), 0.0, abs_tol=1e-6 * max(1.0, float(kernel.abs().sum())))
 
 
 def fit_kernel(kernel: torch.Tensor, size: int) -> torch.Tensor:

@@ -22,11 +22,11 @@ def _cell_text(z: np.ndarray) -> dict:
     cols = z.shape[1] if z.ndim == 2 else 1
     if cols > 9:
         return {}
-    fmt = "{:.3g}" if cols <= 5 else "{:.2f}"
+    fmt, size = ("{:.3g}", 13) if cols <= 3 else ("{:.2f}", 11) if cols <= 5 else ("{:.2f}", 9)
     return {
         "text": [[fmt.format(v) if np.isfinite(v) else "" for v in row] for row in z],
         "texttemplate": "%{text}",
-        "textfont": {"size": 13 if cols <= 5 else 9},
+        "textfont": {"size": size},
     }
 
 
@@ -66,6 +66,7 @@ def grid_layout(titles: list[str], height: int) -> dict:
             "showticklabels": False,
             "showgrid": False,
             "zeroline": False,
+            "ticks": "",
         }
         layout[f"yaxis{suffix}"] = {
             "autorange": "reversed",
@@ -73,6 +74,7 @@ def grid_layout(titles: list[str], height: int) -> dict:
             "showticklabels": False,
             "showgrid": False,
             "zeroline": False,
+            "ticks": "",
         }
         layout["annotations"].append(
             {
@@ -88,11 +90,19 @@ def grid_layout(titles: list[str], height: int) -> dict:
     return layout
 
 
-def kernel_figure(kernel: torch.Tensor, title: str) -> figure:
-    """The kernel's weights as a grid of numbers, coloured by sign."""
+def kernel_figure(kernel: torch.Tensor, dilation: int, title: str) -> figure:
+    """The kernel's weights as a grid of numbers, coloured by sign.
+
+    With dilation ``D > 1`` the taps are drawn ``D`` cells apart and the holes
+    between them left blank: the grid is the window's true footprint.
+    """
+    k = kernel.shape[0]
+    span = dilation * (k - 1) + 1
+    z = np.full((span, span), np.nan)
+    z[::dilation, ::dilation] = kernel.double().numpy()
     layout = grid_layout([title], height=280)
     layout["width"] = 280
-    return figure({"data": [heatmap(kernel.double().numpy(), signed=True)], "layout": layout})
+    return figure({"data": [heatmap(z, signed=True, limit=_limit(kernel.double().numpy()))], "layout": layout})
 
 
 def multiply_add_figure(
@@ -107,36 +117,35 @@ def multiply_add_figure(
     return figure({"data": data, "layout": grid_layout(titles, height=330)})
 
 
+def _outline(y0: float, y1: float, x0: float, x1: float, axis: str = "") -> dict:
+    """A closed orange rectangle (window or current cell)."""
+    return {
+        "type": "scatter",
+        "x": [x0, x1, x1, x0, x0],
+        "y": [y0, y0, y1, y1, y0],
+        "mode": "lines",
+        "xaxis": f"x{axis}",
+        "yaxis": f"y{axis}",
+        "line": {"color": PALETTE[1], "width": 4},
+        "hoverinfo": "skip",
+    }
+
+
 def _window_traces(rows: list[int], cols: list[int], cell: tuple[int, int]) -> list[dict]:
-    y0, y1, x0, x1 = rows[0] - 0.5, rows[-1] + 0.5, cols[0] - 0.5, cols[-1] + 0.5
     tx, ty = np.meshgrid(cols, rows)
+    taps = {
+        "type": "scatter",
+        "x": tx.ravel().tolist(),
+        "y": ty.ravel().tolist(),
+        "mode": "markers",
+        "marker": {"color": PALETTE[1], "size": 7},
+        "hoverinfo": "skip",
+    }
+    cy, cx = cell
     return [
-        {
-            "type": "scatter",
-            "x": [x0, x1, x1, x0, x0],
-            "y": [y0, y0, y1, y1, y0],
-            "mode": "lines",
-            "line": {"color": PALETTE[1], "width": 4},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "x": tx.ravel().tolist(),
-            "y": ty.ravel().tolist(),
-            "mode": "markers",
-            "marker": {"color": PALETTE[1], "size": 7},
-            "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "x": [cell[1]],
-            "y": [cell[0]],
-            "mode": "markers",
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "marker": {"symbol": "square-open", "color": PALETTE[1], "size": 18, "line": {"width": 3}},
-            "hoverinfo": "skip",
-        },
+        _outline(rows[0] - 0.5, rows[-1] + 0.5, cols[0] - 0.5, cols[-1] + 0.5),
+        taps,
+        _outline(cy - 0.5, cy + 0.5, cx - 0.5, cx + 0.5, axis="2"),
     ]
 
 
@@ -152,7 +161,7 @@ def sliding_window_figure(
         labels: ``input``, ``output``, ``play``, ``pause``, ``step`` texts.
 
     Traces: 0 input crop, 1 window outline, 2 kernel taps, 3 current output
-    cell, 4 output so far; each frame replaces traces 1-4.
+    cell, 4 output so far, 5 the empty output grid; each frame replaces 1-4.
     """
     out = output.double().numpy()
     w_out = out.shape[1]
@@ -194,7 +203,18 @@ def sliding_window_figure(
         }
     ]
     first = [dict(trace) for trace in frames[0]["data"]]  # copies: styling must not touch frame 0 twice
-    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *first]
+    gy, gx = np.meshgrid(np.arange(out.shape[0]), np.arange(w_out), indexing="ij")
+    empty = {
+        "type": "scatter",
+        "x": gx.ravel().tolist(),
+        "y": gy.ravel().tolist(),
+        "mode": "markers",
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "hoverinfo": "skip",
+        "marker": {"symbol": "square-open", "size": 30, "color": "#c8c8c8"},
+    }
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *first, empty]
     return figure({"data": data, "layout": layout, "frames": frames})
 
 

@@ -46,6 +46,7 @@ def convolution_code(
     g: ConvGeometry,
     grayscale: bool,
     magnitude_kernel: torch.Tensor | None = None,
+    uploaded: bool = False,
 ) -> str:
     """Python source that recomputes the page's output tensor ``y`` of shape ``(C, H_out, W_out)``.
 
@@ -55,6 +56,7 @@ def convolution_code(
         kernel: ``(K, K)`` weights.
         g: padding, stride, dilation.
         grayscale: convert to one luma channel first.
+        uploaded: the file is the user's own: say where it must be.
         magnitude_kernel: the vertical Sobel kernel when the page shows the
             gradient magnitude ``sqrt(gx^2 + gy^2)``.
     """
@@ -67,6 +69,7 @@ def convolution_code(
         "from PIL import Image, ImageOps",
         "from torchvision.transforms.v2 import functional as TF",
         "",
+        *(["# Save this script next to your image file (or put its full path below)."] if uploaded else []),
         *_load_lines(path, resize_to),
     ]
     if grayscale:
@@ -86,5 +89,9 @@ def convolution_code(
             f"    conv_y.weight.copy_(kernel_y.expand({c}, 1, {k}, {k}))",
             "    y = torch.hypot(y, conv_y(x.unsqueeze(0))[0])  # gradient magnitude sqrt(gx² + gy²)",
         ]
-    lines += ["", "print(x.shape, '->', y.shape)", "print(y[:, :3, :3])  # the top-left output values"]
+    lines += [
+        "",
+        "print(x.shape, '->', y.shape)  # (channels, height, width); the page writes sizes as width×height",
+        "print(y[:, :3, :3])  # the top-left output values",
+    ]
     return "\n".join(lines) + "\n"

@@ -14,9 +14,10 @@ import torch
 
 from components.compute.kernels import KERNELS, MAX_SIGMA, MAX_SIZE, MIN_SIGMA, fit_kernel, make_kernel, normalise
 from components.ui.i18n import t
-from components.ui.state import bound, url_choice
+from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
+DEFAULT_SIZE, DEFAULT_SIGMA = 3, 1.0
 MAX_CUSTOM = 9
 WEIGHTS_PARAM = "conv_weights"
 MAX_WEIGHT = 1000.0
@@ -48,9 +49,12 @@ def _set_base(kernel: torch.Tensor) -> None:
 
 
 def _initial_custom() -> torch.Tensor:
-    from_url = parse_weights(str(st.query_params.get(WEIGHTS_PARAM, "")))
+    requested = st.query_params.get(WEIGHTS_PARAM)
+    from_url = parse_weights(str(requested or ""))
     if from_url is not None:
         return from_url
+    if requested:
+        note_ignored(WEIGHTS_PARAM)
     previous = st.session_state.get("conv_last_preset", make_kernel("sobel_x"))
     return previous if previous.shape[0] <= MAX_CUSTOM else fit_kernel(previous, MAX_CUSTOM)
 
@@ -105,24 +109,27 @@ def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
         format_func=lambda k: t(f"conv.kernels.{k}"),
     )
     preset = KERNELS.get(name)
-    size = st.sidebar.slider(
-        t("conv.size"),
-        1,
-        MAX_SIZE,
-        3,
-        disabled=not (preset and preset.resizable),
-        help=t("conv.size_help"),
-        **bound("conv_size"),
-    )
-    sigma = st.sidebar.slider(
-        t("conv.sigma"),
-        MIN_SIGMA,
-        MAX_SIGMA,
-        1.0,
-        step=0.1,
-        disabled=not (preset and preset.uses_sigma),
-        **bound("conv_sigma"),
-    )
+    # Controls a preset does not use are hidden, not greyed out: a disabled
+    # "size 9" beside a 3x3 Sobel kernel contradicts the picture.
+    size, sigma = DEFAULT_SIZE, DEFAULT_SIGMA
+    if preset and preset.resizable:
+        size = st.sidebar.slider(
+            t("conv.size"), 1, MAX_SIZE, DEFAULT_SIZE, help=t("conv.size_help"), **bound("conv_size")
+        )
+    elif preset:
+        st.sidebar.caption(t("conv.size_fixed", k=make_kernel(name).shape[0]))
+    else:
+        st.sidebar.caption(t("conv.size_custom"))
+    if preset and preset.uses_sigma:
+        sigma = st.sidebar.slider(
+            t("conv.sigma"),
+            MIN_SIGMA,
+            MAX_SIGMA,
+            DEFAULT_SIGMA,
+            step=0.1,
+            help=t("conv.sigma_help"),
+            **bound("conv_sigma"),
+        )
     if preset is None:
         return name, None, size, sigma
     if WEIGHTS_PARAM in st.query_params:

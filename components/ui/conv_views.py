@@ -5,16 +5,7 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from components.compute.convolution import (
-    ConvGeometry,
-    GeometryError,
-    check_geometry,
-    convolve,
-    multiply_add,
-    output_size,
-    pad,
-    window_taps,
-)
+from components.compute.convolution import ConvGeometry, gather_padded, multiply_add, window_taps
 from components.compute.kernels import SOBEL_PAIR, make_kernel
 from components.figures.convolution import multiply_add_figure, pick_figure, sliding_window_figure
 from components.ui.convolution import ConvResult
@@ -23,8 +14,9 @@ from components.ui.projector import show_figure
 from components.ui.state import clamp_state
 
 PICKER = "conv_pick"
-CROP = 10
-MAX_FRAMES = 100
+REGION = 16  # padded-input pixels per side the animation aims for
+MAX_SIDE = 8  # at most 8 x 8 output positions (frames)
+MAX_SPAN = 29  # larger windows do not fit a readable animation
 
 
 def _take_click(h_out: int, w_out: int) -> None:
@@ -67,11 +59,11 @@ def _products_figure(
     return ma
 
 
-def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 6) -> str:
+def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 4) -> str:
     """``y[oy,ox] = w1·x1 + w2·x2 + … = total`` with the first ``shown`` terms written out."""
     pairs = list(zip(weights.flatten().tolist(), patch.flatten().tolist(), strict=True))
     terms = " + ".join(rf"({w:.3g})\cdot {x:.3g}" for w, x in pairs[:shown])
-    more = rf" + \dots\ ({len(pairs)}\ \text{{terms}})" if len(pairs) > shown else ""
+    more = rf" + \dots\ \text{{({t('conv.terms', n=len(pairs))})}}" if len(pairs) > shown else ""
     return rf"y_{{{oy},{ox}}} = {terms}{more} = {total:.5g}"
 
 
@@ -85,50 +77,55 @@ def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitu
     st.markdown(t("conv.inspector_help"))
     oy, ox, ch = pick_pixel(output.shape[1], output.shape[2], source.shape[0])
     value = float(output[ch, oy, ox])
-    pick_col, sum_col = st.columns([2, 3], gap="large")
+    pick_col, sum_col = st.columns([1, 2], gap="large")
     with pick_col:
         fig = pick_figure(picker_image, output.shape[1], output.shape[2], (oy, ox), t("conv.pick_title"))
         show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
     with sum_col:
         ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
-    if magnitude:
-        st.markdown(t("conv.ma_vertical"))
-        ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
-        st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
-    else:
-        st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
-    c1, c2 = st.columns(2)
-    c1.metric(t("conv.ma_sum"), f"{(ma.total if not magnitude else value):.6g}")
-    c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.6g}")
+        if magnitude:
+            st.markdown(t("conv.ma_vertical"))
+            ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
+            st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
+        else:
+            st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
+        c1, c2 = st.columns(2)
+        c1.metric(t("conv.ma_magnitude") if magnitude else t("conv.ma_sum"), f"{value if magnitude else ma.total:.5g}")
+        c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")
 
 
-def _crop_origin(oy: int, ox: int, g: ConvGeometry, h: int, w: int, size: int) -> tuple[int, int]:
-    top = min(max(0, oy * g.stride - g.padding - size // 2 + g.span // 2), h - size)
-    left = min(max(0, ox * g.stride - g.padding - size // 2 + g.span // 2), w - size)
-    return top, left
+def _block(center: int, n: int, size: int) -> int:
+    """First index of ``n`` consecutive output positions around ``center`` inside ``size``."""
+    return min(max(0, center - n // 2), max(0, size - n))
 
 
-def sliding_window(source: torch.Tensor, kernel: torch.Tensor, g: ConvGeometry) -> None:
-    """Animate the window over a small crop near the inspected pixel."""
-    h, w = source.shape[1:]
-    size = min(CROP, h, w)
-    ch = int(st.session_state.get("conv_channel", 0))
-    top, left = _crop_origin(
-        int(st.session_state.get("conv_oy", 0)), int(st.session_state.get("conv_ox", 0)), g, h, w, size
-    )
-    crop = source[ch, top : top + size, left : left + size]
-    try:
-        check_geometry(size, size, g)
-    except GeometryError:
-        st.info(t("conv.window_too_big", size=size))
+def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry) -> None:
+    """Animate the window over the real (padded) input around the inspected pixel.
+
+    The animation shows a small block of output positions; its input region is
+    read from the padded image, so every value equals the page's output.
+    """
+    if g.span > MAX_SPAN:
+        st.info(t("conv.window_too_big", span=g.span, limit=MAX_SPAN))
         return
-    out = convolve(crop.unsqueeze(0), kernel, g)[0]
-    h_out, w_out = output_size(size, g), output_size(size, g)
-    positions = [(y, x) for y in range(h_out) for x in range(w_out)][:MAX_FRAMES]
-    taps = [window_taps(y, x, g) for y, x in positions]
-    st.caption(t("conv.window_help", size=size, top=top, left=left, n=len(positions)))
-    if len(positions) < h_out * w_out:
-        st.caption(t("conv.window_capped", n=MAX_FRAMES))
-    padded = pad(crop.unsqueeze(0), g)[0]
+    ch = int(st.session_state.get("conv_channel", 0))
+    _, h_out, w_out = result.output.shape
+    n = max(1, min(MAX_SIDE, (REGION - g.span) // g.stride + 1))
+    ny, nx = min(n, h_out), min(n, w_out)
+    oy0 = _block(int(st.session_state.get("conv_oy", h_out // 2)), ny, h_out)
+    ox0 = _block(int(st.session_state.get("conv_ox", w_out // 2)), nx, w_out)
+    top, left = oy0 * g.stride, ox0 * g.stride  # padded coordinates of the region's corner
+    rows = list(range(top, (oy0 + ny - 1) * g.stride + g.span))
+    cols = list(range(left, (ox0 + nx - 1) * g.stride + g.span))
+    region = gather_padded(result.source[ch], rows, cols, g)
+    taps = []
+    for y in range(oy0, oy0 + ny):
+        for x in range(ox0, ox0 + nx):
+            r, c = window_taps(y, x, g)
+            taps.append(([v - top for v in r], [v - left for v in c]))
+    out = result.output[ch, oy0 : oy0 + ny, ox0 : ox0 + nx]
+    st.caption(
+        t("conv.window_help", y0=oy0, y1=oy0 + ny - 1, x0=ox0, x1=ox0 + nx - 1, r0=top - g.padding, c0=left - g.padding)
+    )
     labels = {k: t(f"conv.window_{k}") for k in ("input", "output", "play", "pause", "step")}
-    show_figure(sliding_window_figure(padded, out, taps, labels), key="conv_window_fig")
+    show_figure(sliding_window_figure(region, out, taps, labels), key="conv_window_fig")

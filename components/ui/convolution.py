@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 import torch
 
@@ -14,25 +13,29 @@ from components.compute.convolution import (
     PADDING_MODES,
     ConvGeometry,
     ConvSettings,
-    GeometryError,
     convolve,
     dropped_by_floor,
     gradient_magnitude,
-    output_size,
     to_grayscale,
     uncovered,
 )
-from components.compute.kernels import KERNELS, SOBEL_PAIR, make_kernel
-from components.figures.raster import clamped_rgb, data_uri, encode, fit, picture, signed_rgb
+from components.compute.kernels import SOBEL_PAIR, is_zero_sum, make_kernel
 from components.ui.conv_kernel import kernel_controls
 from components.ui.i18n import t
-from components.ui.image_input import LoadedImage, display_size
-from components.ui.state import bound, clamp_state, url_choice
+from components.ui.image_input import LoadedImage
+from components.ui.state import bound, url_choice
 
 DEFAULTS = ConvSettings()
+MAX_PADDING = 15
 PICKER_PX = 320
 COLORS = ("rgb", "gray")
 DISPLAYS = ("auto", "clamp", "signed")
+
+
+def _same_padding() -> None:
+    """Padding that keeps the size at stride 1: half the window span, ``D(K-1)/2``."""
+    k, d = st.session_state.get("conv_k", 3), st.session_state.get("conv_dilation", 1)
+    st.session_state["conv_padding"] = min(MAX_PADDING, d * (k - 1) // 2)
 
 
 def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
@@ -41,15 +44,15 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
     sb = st.sidebar
     sb.subheader(t("conv.kernel_header"))
     name, kernel, size, sigma = kernel_controls()
-    k_max = kernel.shape[0] if kernel is not None else 9
     magnitude = False
     if name in SOBEL_PAIR:
         magnitude = sb.checkbox(t("conv.magnitude"), help=t("conv.magnitude_help"), **bound("conv_magnitude"))
     sb.subheader(t("conv.geometry_header"))
-    clamp_state("conv_padding", 0, k_max)
+    # Fixed bounds: a slider whose range moves gets a new identity and re-reads the URL.
     padding = sb.slider(
-        t("conv.padding"), 0, k_max, min(DEFAULTS.padding, k_max), help=t("conv.padding_help"), **bound("conv_padding")
+        t("conv.padding"), 0, MAX_PADDING, DEFAULTS.padding, help=t("conv.padding_help"), **bound("conv_padding")
     )
+    sb.button(t("conv.same_padding"), on_click=_same_padding, help=t("conv.same_padding_help"), key="conv_same")
     mode = url_choice(
         sb.selectbox,
         t("conv.padding_mode"),
@@ -99,27 +102,28 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
 
 
 def signed_display(settings: ConvSettings, kernel: torch.Tensor) -> bool:
-    """Whether to show signed values: chosen, or automatic for edge kernels."""
+    """Whether to show signed values: as chosen, or (automatic) when the weights
+    sum to 0 — decided by the weights, so a custom copy of a preset looks the same."""
     if settings.display != "auto":
         return settings.display == "signed"
-    preset = KERNELS.get(settings.kernel)
-    if settings.magnitude:
-        return False
-    return preset.signed if preset else bool((kernel < 0).any())
+    return not settings.magnitude and is_zero_sum(kernel)
 
 
 def output_size_panel(h: int, w: int, g: ConvGeometry) -> None:
     """The size formula with the current numbers, and what the floor drops."""
     st.markdown(t("conv.size_title"))
     for axis, n in ((t("conv.height"), h), (t("conv.width"), w)):
-        out = output_size(n, g)
+        out = (n + 2 * g.padding - g.span) // g.stride + 1  # may be <= 0: shown as is
         fraction = rf"\frac{{{n} + 2\cdot{g.padding} - {g.dilation}\cdot({g.kernel_size}-1) - 1}}{{{g.stride}}}"
         st.latex(rf"\text{{{axis}}}:\ \left\lfloor {fraction} \right\rfloor + 1 = {out}")
+        if out <= 0:
+            st.caption(t("conv.no_output", axis=axis))
+            continue
         dropped = dropped_by_floor(n, g)
-        if dropped and out > 0:
+        if dropped:
             st.caption(t("conv.dropped", axis=axis, first=dropped[0], last=dropped[-1], n=len(dropped)))
         skipped = len(uncovered(n, g)) - len(dropped)
-        if skipped > 0 and out > 0:
+        if skipped > 0:
             st.caption(t("conv.skipped", axis=axis, n=skipped))
 
 
@@ -151,50 +155,6 @@ def run_convolution(image: LoadedImage, kernel: torch.Tensor, settings: ConvSett
 
 
 def geometry(settings: ConvSettings, kernel: torch.Tensor) -> ConvGeometry:
+    """The window geometry; also remembers K for the "same padding" button."""
+    st.session_state["conv_k"] = kernel.shape[0]
     return ConvGeometry(kernel.shape[0], settings.padding, settings.padding_mode, settings.stride, settings.dilation)
-
-
-def output_pixels(result: ConvResult, signed: bool) -> tuple[np.ndarray, float | None]:
-    """Display pixels and, for the signed scale, its limit."""
-    if signed:
-        return signed_rgb(result.output)
-    return clamped_rgb(result.output), None
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _output_picture(_result: ConvResult, key: tuple, signed: bool, size: tuple[int, int]) -> tuple[bytes, float | None]:
-    pixels, limit = output_pixels(_result, signed)
-    return picture(pixels, *size), limit
-
-
-def output_picture(result: ConvResult, signed: bool, scale: float) -> tuple[bytes, int, float | None]:
-    """The output drawn at ``scale`` (cached per result, display mode and size).
-
-    Returns:
-        bytes for ``st.image``, its width in CSS pixels, the signed colour limit.
-    """
-    _, h, w = result.output.shape
-    size = display_size(h, w, scale)
-    data, limit = _output_picture(result, result.key, signed, size)
-    return data, size[0], limit
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _picker_image(_result: ConvResult, key: tuple, signed: bool) -> str:
-    pixels, _ = output_pixels(_result, signed)
-    h, w = pixels.shape[:2]
-    size = display_size(h, w, min(1.0, PICKER_PX / max(h, w)))
-    return data_uri(encode(fit(pixels, *size), "JPEG"))
-
-
-def picker_image(result: ConvResult, signed: bool) -> str:
-    """A small copy of the output picture (data URI) for the click-to-pick chart."""
-    return _picker_image(result, result.key, signed)
-
-
-def png_download(result: ConvResult, signed: bool) -> bytes:
-    """The output at its true size as PNG (made only when the button is clicked)."""
-    return encode(output_pixels(result, signed)[0], "PNG")
-
-
-__all__ = ["ConvResult", "GeometryError", "conv_controls", "output_picture", "png_download", "run_convolution"]

@@ -18,6 +18,9 @@ h1 { font-size: 2.6rem !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem !important; opacity: 1 !important; }
 [data-testid="stPageLink"] p { font-size: 1.25rem !important; font-weight: 600; }
+[data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p { font-size: 1.15rem !important; }
+button[role="tab"] p { font-size: 1.2rem !important; }
+[data-testid="stImageCaption"], [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
 .stSlider [role="slider"] { width: 1.6rem; height: 1.6rem; }
 </style>
 """

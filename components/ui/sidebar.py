@@ -7,13 +7,19 @@ import streamlit as st
 from components.ui.i18n import LANG_KEY, LANGS, browser_lang, t
 from components.ui.projector import KEY as PROJECTOR
 from components.ui.projector import projector_style
-from components.ui.state import url_choice
+from components.ui.state import forget_choice_labels, url_choice
 
 
 def shared_sidebar() -> None:
     """Language (``?lang=en|zh``, default from the browser) and projector mode (``?projector=1``)."""
     url_choice(
-        st.sidebar.selectbox, t("app.language"), list(LANGS), LANG_KEY, browser_lang(), format_func=LANGS.__getitem__
+        st.sidebar.selectbox,
+        t("app.language"),
+        list(LANGS),
+        LANG_KEY,
+        browser_lang(),
+        format_func=LANGS.__getitem__,
+        on_change=forget_choice_labels,
     )
     if PROJECTOR not in st.session_state:
         st.session_state[PROJECTOR] = str(st.query_params.get(PROJECTOR, "")).lower() in ("1", "true")

@@ -64,15 +64,35 @@ def test_broken_upload_keeps_previous_image(page, server_url, tmp_path):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_language_switch(page, server_url):
-    goto(page, f"{server_url}/convolution")
+def test_language_switch_keeps_every_setting(page, server_url):
+    goto(page, f"{server_url}/convolution?conv_kernel=gaussian&conv_image=coffee&conv_stride=2")
     assert page.locator("h1").first.inner_text() == "Convolution"
     page.locator(".st-key-lang input").click()
     page.get_by_role("option", name="中文").click()
     page.locator("h1", has_text="卷积").wait_for(timeout=30_000)
     wait_idle(page)
     assert "lang=zh" in page.url
-    page.get_by_text("输入 · 451×300").wait_for(timeout=30_000)
+    page.get_by_text("输入 · 600×400").wait_for(timeout=30_000)
+    assert page.locator(".st-key-conv_kernel input").input_value() == "高斯模糊"
+    # the next rerun must not fall back to defaults either
+    page.locator('.st-key-conv_stride input[type="range"]').focus()
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("输出 · 200×134").wait_for(timeout=30_000)  # (600 + 2 - 3) // 3 + 1, (400 + 2 - 3) // 3 + 1
+    wait_idle(page)
+    assert page.locator(".st-key-conv_kernel input").input_value() == "高斯模糊"
+    assert page.locator(".st-key-conv_image input").input_value() == "咖啡杯（照片）"
+
+
+def test_reset_restores_every_default(page, server_url):
+    query = "conv_kernel=gaussian&conv_size=7&conv_stride=3&conv_dilation=2&conv_padding=4"
+    goto(page, f"{server_url}/convolution?{query}")
+    page.get_by_role("button", name="Reset settings").click()
+    page.get_by_text("Output · 451×300").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator(".st-key-conv_kernel input").input_value() == "Sobel x (vertical edges)"
+    for key, value in (("conv_stride", "1"), ("conv_dilation", "1"), ("conv_padding", "1")):
+        assert page.locator(f'.st-key-{key} input[type="range"]').input_value() == value
+    assert "conv_" not in page.url
 
 
 def test_deep_link_restores_settings(page, server_url):

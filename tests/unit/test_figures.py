@@ -62,15 +62,25 @@ def assert_colorscale_ok(trace: dict) -> None:
 @pytest.mark.parametrize("k", [1, 3, 5, 9, 15])
 def test_kernel_figure_shows_the_weights(k):
     kernel = torch.randn(k, k, generator=torch.Generator().manual_seed(k))
-    fig = kernel_figure(kernel, "Kernel weights")
+    fig = kernel_figure(kernel, 1, "Kernel weights")
     traces = spec(fig)["data"]
     assert [t["type"] for t in traces] == ["heatmap"]
     np.testing.assert_allclose(z_array(traces[0]), kernel.double().numpy(), atol=Z_ATOL)
     assert_colorscale_ok(traces[0])
 
 
+def test_kernel_figure_dilation_leaves_holes_between_taps():
+    kernel = torch.arange(9, dtype=torch.float32).reshape(3, 3) - 4
+    z = z_array(spec(kernel_figure(kernel, 3, "k"))["data"][0])
+    assert z.shape == (7, 7)  # span D(K-1)+1 = 7
+    np.testing.assert_allclose(z[::3, ::3], kernel.double().numpy(), atol=Z_ATOL)
+    holes = np.ones((7, 7), bool)
+    holes[::3, ::3] = False
+    assert np.isnan(z[holes]).all()
+
+
 def test_kernel_figure_title_and_validity():
-    fig = kernel_figure(SOBEL_X, "Kernel weights (3×3)")
+    fig = kernel_figure(SOBEL_X, 1, "Kernel weights (3×3)")
     s = spec(fig)
     titles = [a["text"] for a in s["layout"].get("annotations", [])] + [s["layout"].get("title", {}).get("text")]
     assert "Kernel weights (3×3)" in titles
@@ -78,19 +88,19 @@ def test_kernel_figure_title_and_validity():
 
 
 def test_kernel_figure_symmetric_signed_scale():
-    hm = spec(kernel_figure(SOBEL_X, "k"))["data"][0]
+    hm = spec(kernel_figure(SOBEL_X, 1, "k"))["data"][0]
     assert hm["zmin"] == -2.0 and hm["zmax"] == 2.0  # zero sits in the white middle of the diverging scale
     scale = hm["colorscale"]
     assert scale[0][1] != scale[-1][1]
 
 
 def test_kernel_figure_all_zero_kernel_has_a_usable_scale():
-    hm = spec(kernel_figure(torch.zeros(3, 3), "k"))["data"][0]
+    hm = spec(kernel_figure(torch.zeros(3, 3), 1, "k"))["data"][0]
     assert hm["zmax"] > 0 and np.isfinite(hm["zmax"]) and hm["zmin"] == -hm["zmax"]
 
 
 def test_kernel_figure_cell_text_for_small_kernels():
-    hm = spec(kernel_figure(SOBEL_X, "k"))["data"][0]
+    hm = spec(kernel_figure(SOBEL_X, 1, "k"))["data"][0]
     assert [[float(v) for v in row] for row in hm["text"]] == SOBEL_X.tolist()
 
 
@@ -142,9 +152,9 @@ def _roles(traces: list[dict]) -> dict[str, dict]:
         if t["type"] == "heatmap":
             roles["output" if axis(t) == "x2" else "input"] = t
         elif t.get("mode") == "lines":
-            roles["outline"] = t
+            roles["cell" if axis(t) == "x2" else "outline"] = t
         elif axis(t) == "x2":
-            roles["cell"] = t
+            roles["grid"] = t  # the static outline of every output cell
         else:
             roles["taps"] = t
     return roles
@@ -164,8 +174,10 @@ def test_sliding_window_traces_and_frames(kernel, g):
     padded, out, taps, positions = _window_case(kernel, g)
     s = spec(sliding_window_figure(padded, out, taps, LABELS))
     data, frames = s["data"], s["frames"]
-    assert sorted(_roles(data)) == ["cell", "input", "outline", "output", "taps"]
-    assert len(data) == 5
+    assert sorted(_roles(data)) == ["cell", "grid", "input", "outline", "output", "taps"]
+    assert len(data) == 6
+    grid = _roles(data)["grid"]
+    assert len(grid["x"]) == out.numel()  # every output cell is outlined before it is filled
     np.testing.assert_allclose(z_array(_roles(data)["input"]), padded.double().numpy(), atol=Z_ATOL)
     assert len(frames) == len(positions) == out.numel()
     assert len(s["layout"]["sliders"][0]["steps"]) == len(positions)
@@ -208,7 +220,9 @@ def test_sliding_window_each_frame_fills_one_more_value_at_the_window(kernel, g)
         assert min(r["outline"]["y"]) == rows[0] - 0.5 and max(r["outline"]["y"]) == rows[-1] + 0.5
         marked = sorted(zip(r["taps"]["x"], r["taps"]["y"], strict=True))
         assert marked == sorted((c, rr) for rr in rows for c in cols)
-        assert (list(r["cell"]["x"]), list(r["cell"]["y"])) == ([ox], [oy])
+        # the current output cell is outlined: a unit square around (ox, oy)
+        assert (min(r["cell"]["x"]), max(r["cell"]["x"])) == (ox - 0.5, ox + 0.5)
+        assert (min(r["cell"]["y"]), max(r["cell"]["y"])) == (oy - 0.5, oy + 0.5)
         assert frame["name"] == str(step)
 
 
@@ -282,7 +296,7 @@ def test_apply_theme_projector_reaches_animation_frames():
         r = _roles(frame["data"])
         assert r["outline"]["line"]["width"] == data["outline"]["line"]["width"]
         assert r["taps"]["marker"]["size"] == data["taps"]["marker"]["size"]
-        assert r["cell"]["marker"]["size"] == data["cell"]["marker"]["size"]
+        assert r["cell"]["line"]["width"] == data["cell"]["line"]["width"]
 
 
 def test_apply_theme_returns_the_same_figure_and_uses_the_palette():
@@ -296,7 +310,8 @@ def test_apply_theme_returns_the_same_figure_and_uses_the_palette():
 
 def test_apply_theme_projector_on_every_builder_stays_valid():
     ma = multiply_add(torch.rand(5, 5), SOBEL_X, ConvGeometry(3), 1, 1)
-    for fig in (kernel_figure(SOBEL_X, "k"), multiply_add_figure(ma.patch, ma.weights, ma.products, ["a", "b", "c"])):
+    figures = (kernel_figure(SOBEL_X, 1, "k"), multiply_add_figure(ma.patch, ma.weights, ma.products, ["a", "b", "c"]))
+    for fig in figures:
         assert_valid_plotly(apply_theme(fig, projector=True))
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from components.compute.kernels import KERNELS, MAX_SIZE, SOBEL_PAIR, fit_kernel, make_kernel, normalise
+from components.compute.kernels import KERNELS, MAX_SIZE, SOBEL_PAIR, fit_kernel, is_zero_sum, make_kernel, normalise
 
 FIXED = {
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
@@ -24,12 +24,22 @@ RESIZABLE = ("identity", "box_blur", "gaussian", "motion_blur")
 SIZES = range(1, MAX_SIZE + 1)
 
 
+EDGE_DETECTORS = {"laplacian", "outline", "sobel_x", "sobel_y", "prewitt_x", "prewitt_y"}
+
+
+def test_is_zero_sum_by_hand():
+    assert is_zero_sum(torch.tensor([[1.0, -1.0]]))
+    assert is_zero_sum(torch.tensor([[1e6, -1e6 + 0.5]]))  # relative tolerance
+    assert not is_zero_sum(torch.tensor([[1.0, -0.9]]))
+    assert not is_zero_sum(torch.ones(3, 3) / 9)
+
+
 def test_table_has_exactly_the_known_presets():
     assert set(KERNELS) == {*RESIZABLE, *FIXED, "unsharp"}
     assert {n for n, p in KERNELS.items() if p.resizable} == set(RESIZABLE)
     assert {n for n, p in KERNELS.items() if p.uses_sigma} == {"gaussian"}
-    # signed = the weights have negative entries AND sum to 0 (pure edge responses)
-    assert {n for n, p in KERNELS.items() if p.signed} == {
+    # zero-sum = pure edge responses (shown signed by default)
+    assert {n for n in KERNELS if is_zero_sum(make_kernel(n, 5, 1.2))} == {
         "laplacian",
         "outline",
         "sobel_x",
@@ -156,7 +166,7 @@ def test_make_kernel_rejects_sizes_outside_range(name, size):
 def test_signed_presets_sum_to_zero_and_others_to_one(name):
     """Blurs and sharpeners keep brightness (sum 1); signed edge detectors respond 0 on flat areas."""
     total = float(make_kernel(name, 5, 1.2).double().sum())
-    if KERNELS[name].signed:
+    if name in EDGE_DETECTORS:
         assert total == pytest.approx(0.0, abs=1e-6)
     else:
         assert total == pytest.approx(1.0, abs=1e-6)
