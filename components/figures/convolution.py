@@ -160,8 +160,9 @@ def sliding_window_figure(
         taps: per output position in row-major order, the (rows, cols) it reads.
         labels: ``input``, ``output``, ``play``, ``pause``, ``step`` texts.
 
-    Traces: 0 input crop, 1 window outline, 2 kernel taps, 3 current output
-    cell, 4 output so far, 5 the empty output grid; each frame replaces 1-4.
+    Traces: 0 input crop, 1 the empty output grid (light cells), 2 output so
+    far, 3 window outline, 4 kernel taps, 5 current output cell; each frame
+    replaces 2-5 (drawn in this order, so outlines stay on top).
     """
     out = output.double().numpy()
     w_out = out.shape[1]
@@ -170,9 +171,9 @@ def sliding_window_figure(
     for step, (rows, cols) in enumerate(taps):
         shown = np.full(out.shape, np.nan)
         shown.flat[: step + 1] = out.flat[: step + 1]
-        cells = heatmap(shown, signed, axis=2, limit=limit, text=len(taps) <= MAX_TEXT_FRAMES)
-        traces = [*_window_traces(rows, cols, divmod(step, w_out)), cells]
-        frames.append({"name": str(step), "data": traces, "traces": [1, 2, 3, 4]})
+        cells = {**heatmap(shown, signed, axis=2, limit=limit, text=len(taps) <= MAX_TEXT_FRAMES), "xgap": 2, "ygap": 2}
+        traces = [cells, *_window_traces(rows, cols, divmod(step, w_out))]
+        frames.append({"name": str(step), "data": traces, "traces": [2, 3, 4, 5]})
     layout = grid_layout([labels["input"], labels["output"]], height=440)
     layout["xaxis2"]["range"] = [-0.5, w_out - 0.5]
     layout["yaxis2"].update(range=[out.shape[0] - 0.5, -0.5], autorange=False)
@@ -203,18 +204,19 @@ def sliding_window_figure(
         }
     ]
     first = [dict(trace) for trace in frames[0]["data"]]  # copies: styling must not touch frame 0 twice
-    gy, gx = np.meshgrid(np.arange(out.shape[0]), np.arange(w_out), indexing="ij")
     empty = {
-        "type": "scatter",
-        "x": gx.ravel().tolist(),
-        "y": gy.ravel().tolist(),
-        "mode": "markers",
+        "type": "heatmap",
+        "name": "grid",
+        "z": np.zeros(out.shape).tolist(),
+        "colorscale": [[0.0, "#ececec"], [1.0, "#ececec"]],
+        "showscale": False,
+        "xgap": 2,
+        "ygap": 2,
         "xaxis": "x2",
         "yaxis": "y2",
         "hoverinfo": "skip",
-        "marker": {"symbol": "square-open", "size": 30, "color": "#c8c8c8"},
     }
-    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), *first, empty]
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), empty, *first]
     return figure({"data": data, "layout": layout, "frames": frames})
 
 

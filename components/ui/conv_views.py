@@ -86,9 +86,11 @@ def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitu
         if magnitude:
             st.markdown(t("conv.ma_vertical"))
             ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
-            st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
-        else:
-            st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
+    if magnitude:
+        st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
+    else:
+        st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
+    with sum_col:
         c1, c2 = st.columns(2)
         c1.metric(t("conv.ma_magnitude") if magnitude else t("conv.ma_sum"), f"{value if magnitude else ma.total:.5g}")
         c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")

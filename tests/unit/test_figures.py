@@ -149,12 +149,12 @@ def _roles(traces: list[dict]) -> dict[str, dict]:
     """Name a frame's traces by what they show, whatever their order."""
     roles = {}
     for t in traces:
-        if t["type"] == "heatmap":
+        if t.get("name") == "grid":
+            roles["grid"] = t  # the static light cells the output fills in
+        elif t["type"] == "heatmap":
             roles["output" if axis(t) == "x2" else "input"] = t
         elif t.get("mode") == "lines":
             roles["cell" if axis(t) == "x2" else "outline"] = t
-        elif axis(t) == "x2":
-            roles["grid"] = t  # the static outline of every output cell
         else:
             roles["taps"] = t
     return roles
@@ -177,7 +177,7 @@ def test_sliding_window_traces_and_frames(kernel, g):
     assert sorted(_roles(data)) == ["cell", "grid", "input", "outline", "output", "taps"]
     assert len(data) == 6
     grid = _roles(data)["grid"]
-    assert len(grid["x"]) == out.numel()  # every output cell is outlined before it is filled
+    assert np.array(grid["z"]).shape == tuple(out.shape)  # every output cell is drawn before it is filled
     np.testing.assert_allclose(z_array(_roles(data)["input"]), padded.double().numpy(), atol=Z_ATOL)
     assert len(frames) == len(positions) == out.numel()
     assert len(s["layout"]["sliders"][0]["steps"]) == len(positions)
