@@ -1,6 +1,5 @@
 """ML Playground router: page config, shared sidebar, navigation. No page content here."""
 
-import gc
 import sys
 from pathlib import Path
 
@@ -9,22 +8,13 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-import torch  # noqa: E402
 
+import components.ui.boot  # noqa: E402, F401  (heavy imports + gc.freeze(), once per process)
 from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
 from components.ui.sidebar import shared_sidebar  # noqa: E402
 from components.ui.state import remember_arrival  # noqa: E402
-
-# Two cores: both for torch; Streamlit's own work is I/O-bound.
-torch.set_num_threads(2)
-# Streamlit runs gc.collect(2) after every rerun; walking torch's import-time
-# heap costs ~110 ms each time. Freezing it once moves it out of the collector's
-# view (DESIGN §6).
-if gc.get_freeze_count() == 0:
-    gc.collect()
-    gc.freeze()
 
 st.set_page_config(
     page_title="ML Playground · 机器学习可视化实验室",

@@ -18,20 +18,28 @@ BUDGET_RATIO = 1.5
 THREADS = 2  # as app/main.py sets
 
 
-def _median_ms(fns: dict[str, Callable[[], object]], runs: int = RUNS, warmup: int = WARMUP) -> dict[str, float]:
-    """Median wall time of each function; calls are interleaved so load spikes hit all alike."""
-    names = list(fns)
-    for _ in range(warmup):
-        for name in names:
-            fns[name]()
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for i in range(runs):
-        order = names[i % len(names) :] + names[: i % len(names)]
-        for name in order:
-            start = time.perf_counter()
-            fns[name]()
-            samples[name].append((time.perf_counter() - start) * 1e3)
-    return {name: summary(s)["median"] for name, s in samples.items()}
+def _timings(fns: dict[str, Callable[[], object]], runs: int = RUNS, warmup: int = WARMUP) -> dict[str, dict]:
+    """Wall-time summary (ms) of each function, each timed in its own block after its own warm-up.
+
+    Not interleaved: a 60 ms default-layout conv2d evicts the caches and would
+    tax whichever call follows it (measured: 2 ms becomes 6-9 ms), which is
+    not what a page rerun sees. Two passes, keeping each function's faster
+    median, damp load spikes from elsewhere on the machine.
+    """
+    best: dict[str, dict] = {}
+    for _ in range(2):
+        for name, fn in fns.items():
+            for _ in range(warmup):
+                fn()
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                fn()
+                samples.append((time.perf_counter() - start) * 1e3)
+            result = summary(samples)
+            if name not in best or result["median"] < best[name]["median"]:
+                best[name] = result
+    return best
 
 
 def run() -> Report:
@@ -47,7 +55,7 @@ def run() -> Report:
     gen = torch.Generator().manual_seed(0)
     rows = []
     report.lines.append(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads; median of {RUNS} (after {WARMUP} warm-up), ms"
+        f"  torch {torch.__version__}, {torch.get_num_threads()} threads; median of {RUNS} (after {WARMUP} warm-up), ms"
     )
     report.lines.append(
         "   k │   ours │ conv2d contiguous │ conv2d channels-last │ ours/best │ info: conv2d on app's view†"
@@ -63,10 +71,11 @@ def run() -> Report:
             "app_view": lambda w=weight, k=k: F.conv2d(x_view, w, padding=k // 2, groups=3),
         }
         diff = float((convolve(image, kernel, g) - fns["contiguous"]()[0]).abs().max())
-        ms = _median_ms(fns)
+        timings = _timings(fns)
+        ms = {name: t["median"] for name, t in timings.items()}
         best = min(ms["contiguous"], ms["channels_last"])
         ratio = ms["ours"] / best
-        rows.append({"k": k, **{f"{n}_ms": round(v, 3) for n, v in ms.items()}, "ratio": ratio, "max_abs_diff": diff})
+        rows.append({"k": k, "ratio": ratio, "max_abs_diff": diff, "ms": timings})
         report.checks.append(Check(f"k={k:<2} ours / faster conv2d", ratio, BUDGET_RATIO, "×"))
         report.lines.append(
             f"  {k:>2} │ {ms['ours']:>6.1f} │ {ms['contiguous']:>17.1f} │ {ms['channels_last']:>20.1f} │"
@@ -79,7 +88,8 @@ def run() -> Report:
     kernel = torch.randn(3, 3, generator=gen)
     g = ConvGeometry(kernel_size=3, padding=1)
     gray = to_grayscale(image)
-    ms = _median_ms({"gray": lambda: convolve(gray, kernel, g), "to_grayscale": lambda: to_grayscale(image)})
+    timings = _timings({"gray": lambda: convolve(gray, kernel, g), "to_grayscale": lambda: to_grayscale(image)})
+    ms = {name: t["median"] for name, t in timings.items()}
     report.lines.append(
         f"  info: k=3 grayscale input: ours {ms['gray']:.1f} ms (+ to_grayscale {ms['to_grayscale']:.1f} ms)"
     )
@@ -92,8 +102,8 @@ def run() -> Report:
         "runs": RUNS,
         "warmup": WARMUP,
         "rgb": rows,
-        "gray_k3_ms": round(ms["gray"], 3),
-        "to_grayscale_ms": round(ms["to_grayscale"], 3),
+        "gray_k3_ms": timings["gray"],
+        "to_grayscale_ms": timings["to_grayscale"],
         "app_view_strides": list(x_view.stride()),
     }
     return report

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,15 @@ class Report:
     seconds: float = 0.0
     error: str | None = None
 
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        raw = json.loads(text)
+        raw["checks"] = [Check(**c) for c in raw["checks"]]
+        return cls(**raw)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -82,8 +92,9 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def load_average() -> tuple[float, float, float]:
-    return os.getloadavg()
+def load_average() -> tuple[float, ...]:
+    """1, 5 and 15 minute load averages (other work on the 2 cores skews every number)."""
+    return tuple(round(x, 2) for x in os.getloadavg())
 
 
 @cache

@@ -49,7 +49,7 @@ def signed_rgb(image: torch.Tensor) -> tuple[np.ndarray, float]:
     v = image.detach().mean(dim=0)
     limit = signed_limit(v)
     idx = ((v / limit + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8).numpy()
-    return _diverging_lut()[idx], limit
+    return np.take(_diverging_lut(), idx, axis=0), limit  # take: 4x faster than lut[idx] here
 
 
 def fit(pixels: np.ndarray, width: int, height: int) -> np.ndarray:

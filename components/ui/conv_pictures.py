@@ -17,11 +17,17 @@ from components.ui.image_input import LoadedImage, display_size, input_picture
 PICKER_PX = 320
 
 
-def output_pixels(result: ConvResult, signed: bool) -> tuple[np.ndarray, float | None]:
-    """Display pixels and, for the signed scale, its limit."""
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _output_pixels(_result: ConvResult, key: tuple, signed: bool) -> tuple[np.ndarray, float | None]:
     if signed:
-        return signed_rgb(result.output)
-    return clamped_rgb(result.output), None
+        return signed_rgb(_result.output)
+    return clamped_rgb(_result.output), None
+
+
+def output_pixels(result: ConvResult, signed: bool) -> tuple[np.ndarray, float | None]:
+    """Display pixels and, for the signed scale, its limit (cached: the picture,
+    the click picker and the download all start from them)."""
+    return _output_pixels(result, result.key, signed)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
