@@ -16,7 +16,7 @@ from components.ui.image_input import image_input, input_picture
 from components.ui.projector import is_projector, show_figure
 from components.ui.state import link_notice, reset_button
 
-DISPLAY_PX = 560 if is_projector() else 440  # the input's long side on screen; the output uses the same scale
+DISPLAY_PX = 500 if is_projector() else 440  # the input's long side on screen; the output uses the same scale
 
 st.title(t("conv.title"))
 st.markdown(t("conv.idea"))

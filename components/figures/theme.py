@@ -13,6 +13,7 @@ DIVERGING = "RdBu_r"  # blue negative, white zero, red positive
 DIVERGING_SCALE = [[float(p), c] for p, c in get_colorscale(DIVERGING)]
 GREY_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
 BASE_FONT, PROJECTOR_FONT = 13, 20
+PROJECTOR_SCALE = 1.3  # figures with a fixed size grow with the fonts
 THEMED = "ml-playground-themed"
 
 
@@ -36,6 +37,9 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     for note in layout.get("annotations", []):
         note["font"] = {"size": base + 2}
     if projector:
+        for side in ("width", "height"):
+            if side in layout:
+                layout[side] = round(layout[side] * PROJECTOR_SCALE)
         traces = fig.spec.get("data", []) + [t for f in fig.spec.get("frames", []) for t in f["data"]]
         for trace in traces:
             _thicken(trace)

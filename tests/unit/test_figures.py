@@ -322,3 +322,10 @@ def test_apply_theme_is_idempotent():
     apply_theme(twice, projector=True)
     apply_theme(twice, projector=True)
     assert spec(twice) == once
+
+
+def test_apply_theme_projector_enlarges_fixed_size_figures():
+    normal = spec(apply_theme(kernel_figure(SOBEL_X, 1, "k"), projector=False))["layout"]
+    big = spec(apply_theme(kernel_figure(SOBEL_X, 1, "k"), projector=True))["layout"]
+    assert big["width"] > normal["width"] and big["height"] > normal["height"]
+    assert big["font"]["size"] > normal["font"]["size"]
