@@ -114,7 +114,7 @@ def multiply_add_figure(
         heatmap(weights.double().numpy(), signed=True, axis=2),
         heatmap(products.double().numpy(), signed=True, axis=3),
     ]
-    return figure({"data": data, "layout": grid_layout(titles, height=330)})
+    return figure({"data": data, "layout": grid_layout(titles, height=260)})
 
 
 def _outline(y0: float, y1: float, x0: float, x1: float, axis: str = "") -> dict:

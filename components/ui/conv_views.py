@@ -59,7 +59,7 @@ def _products_figure(
     return ma
 
 
-def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 4) -> str:
+def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 3) -> str:
     """``y[oy,ox] = w1·x1 + w2·x2 + … = total`` with the first ``shown`` terms written out."""
     pairs = list(zip(weights.flatten().tolist(), patch.flatten().tolist(), strict=True))
     terms = " + ".join(rf"({w:.3g})\cdot {x:.3g}" for w, x in pairs[:shown])
@@ -77,23 +77,22 @@ def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitu
     st.markdown(t("conv.inspector_help"))
     oy, ox, ch = pick_pixel(output.shape[1], output.shape[2], source.shape[0])
     value = float(output[ch, oy, ox])
-    pick_col, sum_col = st.columns([1, 2], gap="large")
+    # The picker and the two numbers side by side; the products get the full width
+    # below (three panels side by side need it on a laptop or a narrow window).
+    pick_col, numbers_col = st.columns([1, 1], gap="large")
     with pick_col:
         fig = pick_figure(picker_image, output.shape[1], output.shape[2], (oy, ox), t("conv.pick_title"))
         show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
-    with sum_col:
-        ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
-        if magnitude:
-            st.markdown(t("conv.ma_vertical"))
-            ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
+    ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
     if magnitude:
+        st.markdown(t("conv.ma_vertical"))
+        ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
         st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
     else:
         st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
-    with sum_col:
-        c1, c2 = st.columns(2)
-        c1.metric(t("conv.ma_magnitude") if magnitude else t("conv.ma_sum"), f"{value if magnitude else ma.total:.5g}")
-        c2.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")
+    with numbers_col:
+        st.metric(t("conv.ma_magnitude") if magnitude else t("conv.ma_sum"), f"{value if magnitude else ma.total:.5g}")
+        st.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")
 
 
 def _block(center: int, n: int, size: int) -> int:
