@@ -29,4 +29,5 @@ SECTIONS = ("start", "images", "optimisation", "models", "tensors")
 PAGES = (
     PageInfo("home", "", "home", "start", ":material/home:"),
     PageInfo("convolution", "convolution", "conv", "images", ":material/blur_on:", "thumb_convolution.png"),
+    PageInfo("derivatives", "derivatives", "deriv", "optimisation", ":material/show_chart:", "thumb_derivatives.png"),
 )

@@ -160,3 +160,29 @@ def test_chinese_browser_gets_chinese_by_default(browser, server_url):
         assert pg.locator("h1").first.inner_text() == "Convolution"
     finally:
         context.close()
+
+
+def test_derivatives_typed_function_in_chinese(page, server_url):
+    goto(page, f"{server_url}/derivatives?lang=zh&deriv_f1=custom")
+    assert page.locator("h1").first.inner_text() == "导数与梯度"
+    box = page.locator(".st-key-deriv_f1_text input")
+    box.fill("x^2")
+    box.press("Enter")
+    page.get_by_text("f′(x₀)（autograd）").wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')].some(e => e.innerText.trim() === '3')",
+        timeout=30_000,
+    )  # d/dx x² at 1.5
+    box.fill("x +")
+    box.press("Enter")
+    page.get_by_text("这不是一个完整的公式").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_derivatives_gradient_tab(page, server_url):
+    goto(page, f"{server_url}/derivatives")
+    page.get_by_role("tab", name="Two variables: partial derivatives & gradient").click()
+    page.locator(".st-key-deriv_contour").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("∂f/∂x").first.is_visible()

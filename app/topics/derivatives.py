@@ -1,0 +1,93 @@
+"""Derivatives & gradients · 导数、微分、偏导数、梯度: rates of change, measured by autograd."""
+
+import math
+
+import streamlit as st
+import torch
+
+from components.compute.derivatives import (
+    PRESETS_1D,
+    PRESETS_2D,
+    DerivSettings,
+    directional_derivative,
+    evaluate_grid,
+    gradient_2d,
+    gradient_field,
+    partial_slices,
+    tangent_1d,
+)
+from components.figures.derivatives import contour_figure, curve_figure, directional_figure, slices_figure
+from components.snippets.derivatives import derivative_code, gradient_code
+from components.ui.code_panel import code_panel
+from components.ui.derivatives import DX_STEPS, function_input, half_width
+from components.ui.i18n import explanation, t
+from components.ui.projector import show_figure
+from components.ui.state import bound, reset_button
+
+D = DerivSettings()
+st.title(t("deriv.title"))
+st.markdown(t("deriv.idea"))
+reset_button("deriv", DerivSettings)
+tab_1d, tab_2d = st.tabs([t("deriv.tab_1d"), t("deriv.tab_2d")], key="deriv_view", on_change="rerun")
+
+if tab_1d.open:
+    with tab_1d:
+        c1, c2, c3 = st.columns([2, 1, 1])
+        with c1:
+            f = function_input(PRESETS_1D, ("x",), "deriv_f1", D.f1)
+        x0 = c2.slider(t("deriv.x0"), -3.0, 3.0, D.x0, step=0.05, **bound("deriv_x0"))
+        dx = c3.select_slider(t("deriv.dx"), DX_STEPS, D.dx, help=t("deriv.dx_help"), **bound("deriv_dx"))
+        tan = tangent_1d(f, x0, dx)
+        st.session_state["deriv_1d"] = tan  # what the page shows (tests compare the code panel with it)
+        xs = torch.linspace(-3.0, 3.0, 301, dtype=torch.float64)
+        names = {k: t(f"deriv.legend_{k}") for k in ("curve", "tangent", "secant", "dy", "differential")}
+        show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve")
+        m = st.columns(5)
+        m[0].metric(t("deriv.m_value"), f"{tan.value:.5g}")
+        m[1].metric(t("deriv.m_slope"), f"{tan.slope:.5g}", help=t("deriv.m_slope_help"))
+        m[2].metric(t("deriv.m_dy"), f"{tan.dy:.5g}", help=t("deriv.m_dy_help"))
+        m[3].metric(t("deriv.m_differential"), f"{tan.differential:.5g}", help=t("deriv.m_differential_help"))
+        m[4].metric(t("deriv.m_gap"), f"{abs(tan.dy - tan.differential):.3g}", help=t("deriv.m_gap_help"))
+        if not tan.differentiable:
+            st.warning(t("deriv.kink", x0=f"{x0:g}", left=f"{tan.left:.3g}", right=f"{tan.right:.3g}"))
+        code_panel(derivative_code(f.text, x0, dx), "derivative.py")
+
+if tab_2d.open:
+    with tab_2d:
+        c1, c2 = st.columns([2, 1])
+        with c1:
+            g = function_input(PRESETS_2D, ("x", "y"), "deriv_f2", D.f2)
+        w = half_width(st.session_state.get("deriv_f2"))
+        with c2:
+            px = st.slider("x₀", -w, w, D.px, step=0.05, **bound("deriv_px"))
+            py = st.slider("y₀", -w, w, D.py, step=0.05, **bound("deriv_py"))
+        theta = st.slider(
+            t("deriv.theta"), -180, 180, D.theta, step=5, help=t("deriv.theta_help"), **bound("deriv_theta")
+        )
+        field = st.toggle(t("deriv.field"), D.field, **bound("deriv_field"))
+        value, gx, gy = gradient_2d(g, px, py)
+        rad = math.radians(theta)
+        directional = directional_derivative(gx, gy, rad)
+        st.session_state["deriv_2d"] = (value, gx, gy, directional)
+        xs = torch.linspace(-w, w, 121, dtype=torch.float64)
+        arrows = {"gradient": t("deriv.arrow_gradient"), "direction": t("deriv.arrow_direction")}
+        grid = gradient_field(g, xs, xs) if field else None
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            fig = contour_figure(xs, xs, evaluate_grid(g, xs, xs), (px, py), (gx, gy), rad, grid, arrows)
+            show_figure(fig, key="deriv_contour")
+        with right:
+            m = st.columns(2)
+            m[0].metric("∂f/∂x", f"{gx:.4g}")
+            m[1].metric("∂f/∂y", f"{gy:.4g}")
+            m[0].metric(t("deriv.m_norm"), f"{math.hypot(gx, gy):.4g}")
+            m[1].metric(t("deriv.m_directional"), f"{directional:.4g}", help=t("deriv.m_directional_help"))
+            labels = {k: t(f"deriv.dir_{k}") for k in ("curve", "chosen", "peak", "axis")}
+            show_figure(directional_figure((gx, gy), rad, labels), key="deriv_directional")
+        along_x, along_y = partial_slices(g, xs, px, py)
+        line_x, line_y = (xs, along_x), (xs, along_y)
+        titles = [t("deriv.slice_x", y0=f"{py:g}"), t("deriv.slice_y", x0=f"{px:g}")]
+        show_figure(slices_figure(line_x, line_y, (px, py), value, (gx, gy), titles), key="deriv_slices")
+        code_panel(gradient_code(g.text, px, py, theta), "gradient.py")
+
+st.markdown(explanation("derivatives"))

@@ -1,0 +1,83 @@
+"""The Derivatives page's "PyTorch code": autograd on the student's own function.
+
+The function text has already passed the safe expression parser; here it is
+only re-printed as Python, with ``torch.`` in front of the whitelisted
+functions (``ast`` in, ``ast.unparse`` out: nothing is evaluated).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from components.compute.expressions import FUNCTIONS
+
+
+class _Torchify(ast.NodeTransformer):
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
+            node.func = ast.Attribute(value=ast.Name("torch", ast.Load()), attr=node.func.id, ctx=ast.Load())
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in ("pi", "e"):
+            return ast.Attribute(value=ast.Name("math", ast.Load()), attr=node.id, ctx=ast.Load())
+        return node
+
+
+def torch_source(text: str) -> str:
+    """``sin(x)^2`` to ``torch.sin(x) ** 2``: a validated expression as PyTorch code."""
+    tree = ast.parse(text.replace("^", "**"), mode="eval")
+    return ast.unparse(ast.fix_missing_locations(_Torchify().visit(tree)))
+
+
+def derivative_code(text: str, x0: float, dx: float) -> str:
+    """Autograd slope ``f'(x0)``, the true change ``dy`` and the differential ``f'(x0)*dx``."""
+    return f"""import math
+
+import torch
+
+
+def f(x):
+    return {torch_source(text)}
+
+
+x = torch.tensor({x0!r}, dtype=torch.float64, requires_grad=True)
+y = f(x)
+y.backward()  # autograd fills x.grad with dy/dx at x0
+slope = x.grad.item()  # the derivative: a rate of change
+
+dx = {dx!r}
+with torch.no_grad():
+    dy = (f(x + dx) - y).item()  # the true change of f over dx
+differential = slope * dx  # the tangent's estimate of that change
+
+print("f'(x0) =", slope)
+print("dy =", dy, "  differential =", differential, "  gap =", abs(dy - differential))
+"""
+
+
+def gradient_code(text: str, x0: float, y0: float, degrees: float) -> str:
+    """Partial derivatives by autograd, the gradient, and a directional derivative."""
+    return f"""import math
+
+import torch
+
+
+def f(x, y):
+    return {torch_source(text)}
+
+
+x = torch.tensor({x0!r}, dtype=torch.float64, requires_grad=True)
+y = torch.tensor({y0!r}, dtype=torch.float64, requires_grad=True)
+z = f(x, y)
+z.backward()  # one backward pass gives both partial derivatives
+grad = torch.stack([x.grad, y.grad])  # the gradient: points where f rises fastest
+
+theta = math.radians({degrees!r})
+u = torch.tensor([math.cos(theta), math.sin(theta)], dtype=torch.float64)  # a unit direction
+directional = (grad @ u).item()  # rate of change along u: largest along grad, 0 along the contour
+
+print("df/dx =", grad[0].item(), "  df/dy =", grad[1].item(), "  |grad| =", grad.norm().item())
+print("directional derivative =", directional)
+"""
