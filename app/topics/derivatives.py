@@ -39,7 +39,10 @@ if tab_1d.open:
         dx = c3.select_slider(t("deriv.dx"), DX_STEPS, D.dx, help=t("deriv.dx_help"), **bound("deriv_dx"))
         tan = tangent_1d(f, x0, dx)
         st.session_state["deriv_1d"] = tan  # what the page shows (tests compare the code panel with it)
-        xs = torch.linspace(-3.0, 3.0, 301, dtype=torch.float64)
+        zoom = st.toggle(t("deriv.zoom"), D.zoom, help=t("deriv.zoom_help"), **bound("deriv_zoom"))
+        reach = max(3 * abs(dx), 0.02) if zoom else None  # zoomed: the step fills the picture
+        xs = torch.linspace(x0 - reach, x0 + reach, 301) if zoom else torch.linspace(-3.0, 3.0, 301)
+        xs = xs.double()
         names = {k: t(f"deriv.legend_{k}") for k in ("curve", "tangent", "secant", "dy", "differential")}
         show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve")
         m = st.columns(5)

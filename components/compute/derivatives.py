@@ -147,6 +147,7 @@ class DerivSettings:
     f1_text: str = "x**3 - 3*x"
     x0: float = 1.5
     dx: float = 0.5
+    zoom: bool = False
     f2: str = "ridge"
     f2_text: str = "x**2 + 3*sin(y)"
     px: float = 1.0

@@ -145,7 +145,7 @@ def contour_figure(
         }
     ]
     if field is not None:
-        data.append(_field_trace(xs, ys, field, 0.045 * span))
+        data.append(_field_trace(xs, ys, field, 0.06 * span))
     data.append(
         {
             "type": "scatter",
@@ -170,9 +170,9 @@ def contour_figure(
 
 
 def _field_trace(xs: torch.Tensor, ys: torch.Tensor, field: tuple[torch.Tensor, torch.Tensor], length: float) -> dict:
-    """Short uphill segments of equal length (direction only) on every 3rd grid point."""
-    fx, fy = (f[::3, ::3].numpy() for f in field)
-    gy, gx = np.meshgrid(ys[::3].numpy(), xs[::3].numpy(), indexing="ij")
+    """Short uphill segments of equal length (direction only) on every 6th grid point."""
+    fx, fy = (f[::6, ::6].numpy() for f in field)
+    gy, gx = np.meshgrid(ys[::6].numpy(), xs[::6].numpy(), indexing="ij")
     norm = np.hypot(fx, fy)
     ok = np.isfinite(norm) & (norm > 0)
     px, py = [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -105,3 +106,12 @@ def test_chinese():
     at = open_page("derivatives", lang="zh")
     ok(at)
     assert at.title[0].value == "导数与梯度"
+
+
+def test_zoom_keeps_the_numbers_and_narrows_the_picture():
+    at = open_page("derivatives", deriv_zoom="true", deriv_dx="0.01")
+    ok(at)
+    assert metric(at, "f′(x₀) (autograd)") == "3.75"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lo, hi = spec["layout"]["xaxis"]["range"]
+    assert lo == pytest.approx(1.47) and hi == pytest.approx(1.53)
