@@ -9,14 +9,14 @@ from components.snippets.convolution import convolution_code
 from components.ui.code_panel import code_panel
 from components.ui.conv_kernel import custom_editor
 from components.ui.conv_pictures import download_name, metrics, picker_image, pictures, png_download
-from components.ui.conv_views import inspector, sliding_window
+from components.ui.conv_views import inspected_pixel, inspector, sliding_window
 from components.ui.convolution import conv_controls, geometry, output_size_panel, run_convolution
 from components.ui.i18n import explanation, t
 from components.ui.image_input import image_input, input_picture
 from components.ui.projector import is_projector, show_figure
 from components.ui.state import link_notice, reset_button
 
-DISPLAY_PX = 500 if is_projector() else 440  # the input's long side on screen; the output uses the same scale
+DISPLAY_PX = 760 if is_projector() else 640  # pixels sent for the input's long side (CSS fits the column)
 
 st.title(t("conv.title"))
 st.markdown(t("conv.idea"))
@@ -26,7 +26,7 @@ image = image_input("conv")
 settings, preset = conv_controls()
 reset_button("conv", ConvSettings)
 
-kernel_col, size_col = st.columns([1, 2], gap="large")
+kernel_col, size_col = st.columns([1, 1] if preset is None else [1, 2], gap="large")  # room for the grid editor
 with kernel_col:
     kernel = preset if preset is not None else custom_editor()
     g = geometry(settings, kernel)
@@ -67,7 +67,7 @@ if tab_ma.open:
         inspector(result, kernel, g, settings.magnitude, picker_image(result, signed))
 if tab_window.open:
     with tab_window:
-        sliding_window(result, kernel, g)
+        sliding_window(result, kernel, g, settings.magnitude)
 
 code_panel(
     convolution_code(
@@ -78,6 +78,7 @@ code_panel(
         settings.color == "gray",
         make_kernel(SOBEL_PAIR[1]) if settings.magnitude else None,
         uploaded=image.path == image.name,
+        probe=inspected_pixel(result),
     ),
     "convolution.py",
 )

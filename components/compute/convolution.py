@@ -247,3 +247,4 @@ class ConvSettings:
     color: str = "rgb"
     display: str = "auto"
     magnitude: bool = False
+    stretch: bool = False

@@ -48,7 +48,7 @@ def heatmap(z: np.ndarray, signed: bool, axis: int = 1, limit: float | None = No
         "showscale": False,
         "xaxis": f"x{suffix}",
         "yaxis": f"y{suffix}",
-        "hovertemplate": "row %{y}, col %{x}: %{z:.4g}<extra></extra>",
+        "hovertemplate": "%{z:.5g}<extra></extra>",  # cell positions differ per view: value only
     }
     return {**trace, **(_cell_text(z) if text else {})}
 
@@ -150,7 +150,11 @@ def _window_traces(rows: list[int], cols: list[int], cell: tuple[int, int]) -> l
 
 
 def sliding_window_figure(
-    padded: torch.Tensor, output: torch.Tensor, taps: list[tuple[list[int], list[int]]], labels: dict[str, str]
+    padded: torch.Tensor,
+    output: torch.Tensor,
+    taps: list[tuple[list[int], list[int]]],
+    labels: dict[str, str],
+    start: int = 0,
 ) -> figure:
     """Animated window sliding over a small padded crop, filling the output.
 
@@ -159,6 +163,7 @@ def sliding_window_figure(
         output: ``(Ho, Wo)`` convolution of that crop.
         taps: per output position in row-major order, the (rows, cols) it reads.
         labels: ``input``, ``output``, ``play``, ``pause``, ``step`` texts.
+        start: the frame shown first (the inspected pixel's position).
 
     Traces: 0 input crop, 1 the empty output grid (light cells), 2 output so
     far, 3 window outline, 4 kernel taps, 5 current output cell; each frame
@@ -195,7 +200,7 @@ def sliding_window_figure(
     ]
     layout["sliders"] = [
         {
-            "active": 0,
+            "active": start,
             "x": 0.22,
             "len": 0.78,
             "y": -0.02,
@@ -203,7 +208,7 @@ def sliding_window_figure(
             "steps": [{"label": str(i + 1), "method": "animate", "args": [[str(i)], now]} for i in range(len(frames))],
         }
     ]
-    first = [dict(trace) for trace in frames[0]["data"]]  # copies: styling must not touch frame 0 twice
+    first = [dict(trace) for trace in frames[start]["data"]]  # copies: styling must not touch a frame twice
     empty = {
         "type": "heatmap",
         "name": "grid",

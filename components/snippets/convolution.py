@@ -47,6 +47,7 @@ def convolution_code(
     grayscale: bool,
     magnitude_kernel: torch.Tensor | None = None,
     uploaded: bool = False,
+    probe: tuple[int, int, int] | None = None,
 ) -> str:
     """Python source that recomputes the page's output tensor ``y`` of shape ``(C, H_out, W_out)``.
 
@@ -57,6 +58,7 @@ def convolution_code(
         g: padding, stride, dilation.
         grayscale: convert to one luma channel first.
         uploaded: the file is the user's own: say where it must be.
+        probe: ``(channel, y, x)`` of the inspected pixel, printed to compare with the page.
         magnitude_kernel: the vertical Sobel kernel when the page shows the
             gradient magnitude ``sqrt(gx^2 + gy^2)``.
     """
@@ -94,4 +96,7 @@ def convolution_code(
         "print(x.shape, '->', y.shape)  # (channels, height, width); the page writes sizes as width×height",
         "print(y[:, :3, :3])  # the top-left output values",
     ]
+    if probe is not None:
+        c_, y_, x_ = probe
+        lines.append(f"print(y[{c_}, {y_}, {x_}].item())  # the pixel in the page's multiply-add inspector")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ import streamlit as st
 import torch
 
 from components.compute.convolution import ConvGeometry, ConvSettings
+from components.compute.kernels import is_zero_sum
 from components.figures.raster import clamped_rgb, data_uri, encode, fit, picture, signed_rgb
 from components.ui.convolution import ConvResult, signed_display
 from components.ui.i18n import t
@@ -66,29 +67,43 @@ def png_download(result: ConvResult, signed: bool) -> bytes:
     return encode(output_pixels(result, signed)[0], "PNG")
 
 
+def _sized(key: str, data: bytes, caption: str, percent: float) -> None:
+    """An image drawn at ``percent`` of its column's width, whatever the window size."""
+    with st.container(key=key):
+        st.image(data, caption=caption, width="stretch")
+    st.html(f"<style>.st-key-{key} img {{ width: {percent:.3f}% !important; height: auto !important; }}</style>")
+
+
 def pictures(
     image: LoadedImage, result: ConvResult, settings: ConvSettings, kernel: torch.Tensor, scale: float
 ) -> bool:
     """Input and output side by side at one scale (or the output stretched to the
-    input's size), with the colour legend. Returns whether the output is signed."""
+    input's size), with the colour legend. Returns whether the output is signed.
+
+    Both columns are equally wide and each picture's CSS width is a percentage
+    of its column (the input's long side = 100 %), so the scale stays shared
+    on a phone, a laptop or a 1080p projector; ``scale`` only sets how many
+    pixels are sent.
+    """
     _, h, w = image.tensor.shape
     _, h_out, w_out = result.output.shape
     signed = signed_display(settings, kernel)
-    in_picture, in_width = input_picture(image, scale)
-    stretch = st.session_state.get("conv_stretch", False)
-    out_scale = scale * max(h / h_out, w / w_out) if stretch else scale
-    out_picture, out_width, limit = output_picture(result, signed, out_scale)
+    in_picture, _ = input_picture(image, scale)
+    factor = max(h / h_out, w / w_out) if settings.stretch else 1.0
+    out_picture, _, limit = output_picture(result, signed, scale * factor)
+    longest = max(h, w)
     col_in, col_out = st.columns(2, gap="medium")
-    col_in.image(in_picture, caption=t("conv.input_caption", w=w, h=h), width=in_width)
-    col_out.image(out_picture, caption=t("conv.output_caption", w=w_out, h=h_out), width=out_width)
-    if image.decoded.resized:
-        ow, oh = image.decoded.original_size
-        col_in.caption(t("image.scaled", ow=ow, oh=oh, w=w, h=h))
-    col_out.toggle(t("conv.stretch"), key="conv_stretch", help=t("conv.stretch_help"))
+    with col_in:
+        _sized("conv_pic_in", in_picture, t("conv.input_caption", w=w, h=h), 100 * w / longest)
+        if image.decoded.resized:
+            ow, oh = image.decoded.original_size
+            st.caption(t("image.scaled", ow=ow, oh=oh, w=w, h=h))
+    with col_out:
+        _sized("conv_pic_out", out_picture, t("conv.output_caption", w=w_out, h=h_out), 100 * w_out * factor / longest)
     if signed:
         mean = t("conv.legend_mean") if result.output.shape[0] == 3 else ""
         st.caption(t("conv.legend_signed", limit=f"{limit:.3g}", mean=mean))
-        if settings.padding and settings.padding_mode == "zeros":
+        if settings.padding and settings.padding_mode == "zeros" and is_zero_sum(kernel):
             st.caption(t("conv.zero_edge_hint"))
     else:
         st.caption(t("conv.legend_clamped"))
@@ -117,4 +132,6 @@ def _compact(n: int) -> str:
 def download_name(image: LoadedImage, settings: ConvSettings) -> str:
     """``cat_sobel_x_s2.png``: what, how, and the stride, safe for every file system."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", image.name.rsplit(".", 1)[0]).strip("_") or "image"
-    return f"{stem}_{settings.kernel}_s{settings.stride}.png"
+    k = settings.size if settings.kernel in ("identity", "box_blur", "gaussian", "motion_blur") else None
+    size = f"_k{k}" if k else ""
+    return f"{stem}_{settings.kernel}{size}_stride{settings.stride}.png"

@@ -95,12 +95,22 @@ def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitu
         st.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")
 
 
+def inspected_pixel(result: ConvResult) -> tuple[int, int, int]:
+    """``(channel, y, x)`` chosen in the inspector (its centre default before any choice)."""
+    c, h_out, w_out = result.output.shape
+    return (
+        min(int(st.session_state.get("conv_channel", 0)), c - 1),
+        min(max(int(st.session_state.get("conv_oy", h_out // 2)), 0), h_out - 1),
+        min(max(int(st.session_state.get("conv_ox", w_out // 2)), 0), w_out - 1),
+    )
+
+
 def _block(center: int, n: int, size: int) -> int:
     """First index of ``n`` consecutive output positions around ``center`` inside ``size``."""
     return min(max(0, center - n // 2), max(0, size - n))
 
 
-def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry) -> None:
+def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool = False) -> None:
     """Animate the window over the real (padded) input around the inspected pixel.
 
     The animation shows a small block of output positions; its input region is
@@ -109,12 +119,11 @@ def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry) ->
     if g.span > MAX_SPAN:
         st.info(t("conv.window_too_big", span=g.span, limit=MAX_SPAN))
         return
-    ch = int(st.session_state.get("conv_channel", 0))
+    ch, oy, ox = inspected_pixel(result)
     _, h_out, w_out = result.output.shape
     n = max(1, min(MAX_SIDE, (REGION - g.span) // g.stride + 1))
     ny, nx = min(n, h_out), min(n, w_out)
-    oy0 = _block(int(st.session_state.get("conv_oy", h_out // 2)), ny, h_out)
-    ox0 = _block(int(st.session_state.get("conv_ox", w_out // 2)), nx, w_out)
+    oy0, ox0 = _block(oy, ny, h_out), _block(ox, nx, w_out)
     top, left = oy0 * g.stride, ox0 * g.stride  # padded coordinates of the region's corner
     rows = list(range(top, (oy0 + ny - 1) * g.stride + g.span))
     cols = list(range(left, (ox0 + nx - 1) * g.stride + g.span))
@@ -128,5 +137,8 @@ def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry) ->
     st.caption(
         t("conv.window_help", y0=oy0, y1=oy0 + ny - 1, x0=ox0, x1=ox0 + nx - 1, r0=top - g.padding, c0=left - g.padding)
     )
+    if magnitude:
+        st.caption(t("conv.window_magnitude"))
     labels = {k: t(f"conv.window_{k}") for k in ("input", "output", "play", "pause", "step")}
-    show_figure(sliding_window_figure(region, out, taps, labels), key="conv_window_fig")
+    start = (oy - oy0) * nx + (ox - ox0)  # open on the inspected pixel
+    show_figure(sliding_window_figure(region, out, taps, labels, start), key="conv_window_fig")

@@ -97,6 +97,7 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
         color,
         display,
         magnitude,
+        sb.toggle(t("conv.stretch"), help=t("conv.stretch_help"), **bound("conv_stretch")),
     )
     return settings, kernel
 

@@ -58,6 +58,9 @@ def test_code_reproduces_page_output(query):
     at = open_page("convolution", **query)
     code, output = page_code_and_output(at)
     ns = run_code(code, ROOT)
+    _, h_out, w_out = output.shape  # the inspector starts at the centre of channel 0
+    c, y, x = 0, h_out // 2, w_out // 2
+    assert f"print(y[{c}, {y}, {x}].item())" in code  # the inspected pixel, printed for comparison
     assert ns["y"].shape == output.shape
     torch.testing.assert_close(ns["y"], output, atol=1e-5, rtol=1e-5)
 

@@ -329,3 +329,12 @@ def test_apply_theme_projector_enlarges_fixed_size_figures():
     big = spec(apply_theme(kernel_figure(SOBEL_X, 1, "k"), projector=True))["layout"]
     assert big["width"] > normal["width"] and big["height"] > normal["height"]
     assert big["font"]["size"] > normal["font"]["size"]
+
+
+def test_sliding_window_opens_on_the_requested_frame():
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    s = spec(sliding_window_figure(padded, out, taps, LABELS, start=5))
+    assert s["layout"]["sliders"][0]["active"] == 5
+    shown = z_array(_roles(s["data"])["output"])
+    assert np.isfinite(shown).sum() == 6  # positions 0..5 filled
+    assert _roles(s["data"])["cell"]["x"] == _roles(s["frames"][5]["data"])["cell"]["x"]
