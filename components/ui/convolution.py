@@ -113,10 +113,11 @@ def signed_display(settings: ConvSettings, kernel: torch.Tensor) -> bool:
 def output_size_panel(h: int, w: int, g: ConvGeometry) -> None:
     """The size formula with the current numbers, and what the floor drops."""
     st.markdown(t("conv.size_title"))
-    for axis, n in ((t("conv.height"), h), (t("conv.width"), w)):
+    for axis, symbol, n in ((t("conv.height"), "H", h), (t("conv.width"), "W", w)):
         out = (n + 2 * g.padding - g.span) // g.stride + 1  # may be <= 0: shown as is
         fraction = rf"\frac{{{n} + 2\cdot{g.padding} - {g.dilation}\cdot({g.kernel_size}-1) - 1}}{{{g.stride}}}"
-        st.latex(rf"\text{{{axis}}}:\ \left\lfloor {fraction} \right\rfloor + 1 = {out}")
+        # A symbol, not a word, on the left: the line must fit a half-width column at 1024 px.
+        st.latex(rf"{symbol}_{{out}} = \left\lfloor {fraction} \right\rfloor + 1 = {out}")
         if out <= 0:
             st.caption(t("conv.no_output", axis=axis))
             continue
