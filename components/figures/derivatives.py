@@ -8,15 +8,10 @@ import numpy as np
 import torch
 
 from components.compute.derivatives import Tangent1D
-from components.figures.spec import SpecFigure
+from components.figures.spec import SpecFigure, finite_values
 from components.figures.theme import PALETTE
 
 CURVE, TANGENT, SECANT, ARROW = PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[1]
-
-
-def _finite(values: torch.Tensor | np.ndarray) -> list[float | None]:
-    """Values for plotly: non-finite become gaps (``None``), rounded to keep the spec small."""
-    return [float(f"{v:.6g}") if math.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]
 
 
 def _y_range(values: list[float | None], extra: list[float]) -> list[float]:
@@ -51,12 +46,12 @@ def curve_figure(
         xs, ys: ``(N,)`` the curve.
         labels: ``curve``, ``tangent``, ``secant``, ``dy``, ``differential`` legend names.
     """
-    y = _finite(ys)
+    y = finite_values(ys)
     x_lo, x_hi = float(xs.min()), float(xs.max())
     tangent_y = [tan.value + tan.slope * (x - x0) for x in (x_lo, x_hi)]
     x1, y1 = x0 + dx, tan.value + tan.dy
     data = [
-        _line(_finite(xs), y, labels["curve"], CURVE, width=3),
+        _line(finite_values(xs), y, labels["curve"], CURVE, width=3),
         _line([x_lo, x_hi], tangent_y, labels["tangent"], TANGENT, "dash"),
         _line([x0, x1], [tan.value, y1], labels["secant"], SECANT),
         _line([x1, x1], [tan.value, y1], labels["dy"], SECANT, width=6),
@@ -130,12 +125,12 @@ def contour_figure(
     norm = math.hypot(gx, gy)
     scale = 0.25 * span / norm if norm > 0 else 0.0
     u = (0.2 * span * math.cos(theta), 0.2 * span * math.sin(theta))
-    zz = [_finite(row) for row in z]
+    zz = [finite_values(row) for row in z]
     data: list[dict] = [
         {
             "type": "contour",
-            "x": _finite(xs),
-            "y": _finite(ys),
+            "x": finite_values(xs),
+            "y": finite_values(ys),
             "z": zz,
             "colorscale": "Viridis",
             "ncontours": 24,
@@ -202,8 +197,10 @@ def slices_figure(
     for i, ((t, f), p, slope, title) in enumerate(zip((line_x, line_y), point, grad, titles, strict=True)):
         axis = "" if i == 0 else "2"
         lo, hi = float(t.min()), float(t.max())
-        values = _finite(f)
-        data.append({**_line(_finite(t), values, title, CURVE, width=3), "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        values = finite_values(f)
+        data.append(
+            {**_line(finite_values(t), values, title, CURVE, width=3), "xaxis": f"x{axis}", "yaxis": f"y{axis}"}
+        )
         ends = [value + slope * (lo - p), value + slope * (hi - p)]
         data.append({**_line([lo, hi], ends, title, TANGENT, "dash"), "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
         data.append(
@@ -247,7 +244,7 @@ def directional_figure(
     values = gx * np.cos(thetas) + gy * np.sin(thetas)
     peak = math.atan2(gy, gx)
     data = [
-        _line(np.degrees(thetas).round(2).tolist(), _finite(values), labels["curve"], CURVE, width=3),
+        _line(np.degrees(thetas).round(2).tolist(), finite_values(values), labels["curve"], CURVE, width=3),
         {
             "type": "scatter",
             "x": [math.degrees(theta)],

@@ -10,6 +10,9 @@ whole rerun's budget — so our builders write the spec as plain dicts and lists
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 
 
@@ -39,3 +42,8 @@ class SpecFigure(go.Figure):
     @property
     def traces(self) -> list[dict]:
         return self.spec.get("data", [])
+
+
+def finite_values(values) -> list[float | None]:
+    """Numbers for a spec: non-finite become gaps (``None``), 6 significant digits keep it small."""
+    return [float(f"{v:.6g}") if math.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]

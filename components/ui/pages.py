@@ -30,4 +30,7 @@ PAGES = (
     PageInfo("home", "", "home", "start", ":material/home:"),
     PageInfo("convolution", "convolution", "conv", "images", ":material/blur_on:", "thumb_convolution.png"),
     PageInfo("derivatives", "derivatives", "deriv", "optimisation", ":material/show_chart:", "thumb_derivatives.png"),
+    PageInfo(
+        "gradient_descent", "gradient-descent", "gd", "optimisation", ":material/trending_down:", "thumb_descent.png"
+    ),
 )

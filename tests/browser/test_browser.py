@@ -186,3 +186,42 @@ def test_derivatives_gradient_tab(page, server_url):
     wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("∂f/∂x").first.is_visible()
+
+
+def _first_path_start(page) -> tuple[float, float]:
+    return page.evaluate(
+        "() => { const d = document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3];"
+        " return [d.x[0], d.y[0]]; }"
+    )
+
+
+def test_gradient_descent_click_sets_start_and_lr_redraws(page, server_url):
+    goto(page, f"{server_url}/gradient-descent")
+    plot = page.locator(".st-key-gd_pick .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    assert _first_path_start(page) == [-1.2, 1.0]
+    box = plot.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-gd_x0 input[type=range]').value !== '-1.2'", timeout=30_000
+    )
+    wait_idle(page)
+    x, y = _first_path_start(page)
+    assert 0.5 < x < 1.5 and 1.5 < y < 2.5  # Rosenbrock region x ∈ [-2, 2], y ∈ [-1, 3]
+    before = page.evaluate("() => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3].x.slice(-1)[0]")
+    lr = page.locator('.st-key-gd_lr input[type="range"]')
+    lr.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "b => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3].x.slice(-1)[0] !== b",
+        arg=before,
+        timeout=30_000,
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_gradient_descent_in_chinese(page, server_url):
+    goto(page, f"{server_url}/gradient-descent?lang=zh")
+    assert page.locator("h1").first.inner_text() == "梯度下降"
+    page.get_by_text("损失曲面").first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,54 @@
+"""Gradient descent · 梯度下降: step against the gradient; learning rate and optimizer decide the path."""
+
+import streamlit as st
+
+from components.figures.descent import contour_figure, loss_figure, surface_figure
+from components.snippets.descent import descent_code
+from components.ui.code_panel import code_panel
+from components.ui.descent import (
+    PICKER,
+    GDSettings,
+    grid,
+    paths,
+    results_table,
+    run_controls,
+    start_controls,
+    surface_controls,
+)
+from components.ui.i18n import explanation, t
+from components.ui.projector import show_figure
+from components.ui.state import bound, reset_button
+
+st.title(t("gd.title"))
+st.markdown(t("gd.idea"))
+
+land = surface_controls()
+start = start_controls(land.region)
+runs = run_controls()
+log = st.sidebar.toggle(t("gd.log"), GDSettings().log, help=t("gd.log_help"), **bound("gd_log"))
+reset_button("gd", GDSettings)
+
+result = paths(land, start, runs)
+st.session_state["gd_paths"] = result  # what the page shows (tests compare the code panel with it)
+names = [t("gd.run_name", n=i + 1, opt=t(f"gd.optimizers.{r.optimizer}"), lr=f"{r.lr:g}") for i, r in enumerate(runs)]
+longest = max(len(p.xs) for p in result) - 1
+step = st.slider(t("gd.step"), 0, 500, min(GDSettings().step, 500), help=t("gd.step_help"), **bound("gd_step"))
+step = min(step, longest)
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.caption(t("gd.click_help"))
+    fig = contour_figure(grid(land), result, step, names, [r.lr for r in runs], land.minima, log)
+    show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
+with right:
+    show_figure(loss_figure(result, step, names, log, t("gd.step")), key="gd_loss")
+results_table(names, result, land.minima)
+
+with st.expander(t("gd.surface3d"), expanded=False):
+    show_figure(surface_figure(grid(land), result, step, names, log), key="gd_surface3d")
+
+code_panel(
+    descent_code(land.text, start, runs[0], *(land.key[1:3] if land.key[0] == "bowl" else (10.0, 0.0))),
+    "gradient_descent.py",
+)
+st.markdown(explanation("gradient_descent"))

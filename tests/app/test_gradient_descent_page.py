@@ -1,0 +1,74 @@
+"""The Gradient descent page through AppTest: defaults, extremes, typed surfaces, a simulated click."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.app.conftest import open_page
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def table(at) -> list[dict]:
+    return at.dataframe[0].value.to_dict("records")
+
+
+def test_defaults_render_two_runs():
+    at = open_page("gradient-descent".replace("-", "_"))
+    ok(at)
+    rows = table(at)
+    assert [r["Run"] for r in rows] == ["1: SGD, lr 0.001", "2: SGD + momentum, lr 0.001"]
+    assert len(at.session_state["gd_paths"]) == 2
+
+
+def test_large_learning_rate_diverges_with_a_message():
+    at = open_page("gradient_descent", gd_surface="bowl", gd_lr="10", gd_steps="500", gd_runs="1")
+    ok(at)
+    path = at.session_state["gd_paths"][0]
+    assert path.diverged_at is not None
+    assert any("diverged at step" in w.value for w in at.warning)
+    assert "diverged at step" in table(at)[0]["Result"]
+
+
+def test_four_runs_and_every_surface():
+    for surface in ("bowl", "rosenbrock", "himmelblau", "saddle", "beale", "camel"):
+        at = open_page("gradient_descent", gd_surface=surface, gd_runs="4", gd_steps="300")
+        ok(at)
+        assert len(table(at)) == 4
+
+
+def test_typed_surface_syntax_error_and_singularity():
+    at = open_page("gradient_descent", gd_surface="custom", gd_text="x**2 +")
+    ok(at)
+    assert any("not a complete formula" in e.value for e in at.error)
+    at = open_page("gradient_descent", gd_surface="custom", gd_text="1/x + y**2", gd_x0="0", gd_y0="1")
+    ok(at)
+    assert at.session_state["gd_paths"][0].diverged_at == 0
+
+
+def test_a_click_on_the_contour_moves_the_start():
+    at = open_page("gradient_descent")
+    at.session_state["gd_pick"] = {"selection": {"points": [{"x": 0.5, "y": 2.0}]}}
+    at.run()
+    ok(at)
+    path = at.session_state["gd_paths"][0]
+    assert (float(path.xs[0]), float(path.ys[0])) == pytest.approx((0.5, 2.0))
+    assert at.slider(key="gd_x0").value == pytest.approx(0.5)
+
+
+def test_step_slider_cuts_the_drawn_path():
+    at = open_page("gradient_descent", gd_step="10")
+    ok(at)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    first_run = spec["data"][3]
+    assert len(first_run["x"]) == 11
+
+
+def test_chinese():
+    at = open_page("gradient_descent", lang="zh")
+    ok(at)
+    assert at.title[0].value == "梯度下降"
