@@ -1,7 +1,7 @@
 """Run the speed benchmarks and print each number beside its budget.
 
-Usage (from the repository root): ``python -m benchmarks [compute] [rerun] [browser] [startup]``
-(default: all four, in that order). Results also go to ``benchmarks/results/latest.json``.
+Usage (from the repository root): ``python -m benchmarks [compute] [rerun] [browser] [startup] [descent]``
+(default: all, in that order). Results also go to ``benchmarks/results/latest.json``.
 Exit code 0 unless a benchmark crashed; a missed budget is a result, not a failure.
 """
 
@@ -28,6 +28,7 @@ BENCHMARKS = {
     "rerun": "benchmarks.bench_rerun",
     "browser": "benchmarks.bench_browser",
     "startup": "benchmarks.bench_startup",
+    "descent": "benchmarks.bench_descent",
 }
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 

@@ -13,7 +13,7 @@ from components.figures.theme import PALETTE
 
 RUN_COLOURS = [PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4]]  # vermilion, blue, green, pink
 CLICK_CELLS = 36  # the invisible click grid is at most 36 x 36 points
-FRAMES = 40
+FRAMES = 20  # Play frames: each holds every path so far, so they dominate the figure's size
 
 
 def display_z(z: torch.Tensor, log: bool) -> list[list[float | None]]:
@@ -27,7 +27,16 @@ def display_z(z: torch.Tensor, log: bool) -> list[list[float | None]]:
 
 def _upto(path: Path, step: int) -> tuple[list, list]:
     k = min(step, len(path.xs) - 1)
-    return finite_values(path.xs[: k + 1]), finite_values(path.ys[: k + 1])
+    return _coords(path)[0][: k + 1], _coords(path)[1][: k + 1]
+
+
+def _coords(path: Path) -> tuple[list, list]:
+    """The path's coordinates as spec numbers, converted once per path (frames slice them)."""
+    cached = getattr(path, "_spec_coords", None)
+    if cached is None:
+        cached = (finite_values(path.xs), finite_values(path.ys))
+        object.__setattr__(path, "_spec_coords", cached)  # Path is frozen; this is a derived cache
+    return cached
 
 
 def _path_traces(paths: list[Path], step: int, names: list[str], lrs: list[float]) -> list[dict]:

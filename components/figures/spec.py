@@ -10,8 +10,6 @@ whole rerun's budget — so our builders write the spec as plain dicts and lists
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -45,5 +43,17 @@ class SpecFigure(go.Figure):
 
 
 def finite_values(values) -> list[float | None]:
-    """Numbers for a spec: non-finite become gaps (``None``), 6 significant digits keep it small."""
-    return [float(f"{v:.6g}") if math.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]
+    """Numbers for a spec: non-finite become gaps (``None``), 6 significant digits keep it small.
+
+    Vectorised: formatting each number in Python cost ~100 ms for a 4-run path figure.
+    """
+    a = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(a)
+    out = np.zeros_like(a)
+    nonzero = finite & (a != 0)
+    scale = 10.0 ** (5 - np.floor(np.log10(np.abs(a[nonzero]))))
+    out[nonzero] = np.round(a[nonzero] * scale) / scale
+    values = out.tolist()
+    for i in np.flatnonzero(~finite):
+        values[i] = None
+    return values

@@ -43,6 +43,7 @@ class GDSettings:
     runs: int = 2
     log: bool = True
     step: int = 500
+    view3d: bool = False
 
 
 @dataclass(frozen=True)
