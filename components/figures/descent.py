@@ -89,19 +89,9 @@ def contour_figure(
 
     Trace order: 0 contour, 1 click grid, 2 minima, then two traces per run (path, step arrow).
     """
-    xs, ys, z = grid
+    xs, ys, _ = grid
     data: list[dict] = [
-        {
-            "type": "contour",
-            "x": finite_values(xs),
-            "y": finite_values(ys),
-            "z": display_z(z, log),
-            "colorscale": "Viridis",
-            "ncontours": 30,
-            "showscale": False,
-            "hoverinfo": "skip",
-            "contours": {"coloring": "heatmap"},
-        },
+        _landscape("contour", grid, log, ncontours=30, hoverinfo="skip", contours={"coloring": "heatmap"}),
         _click_grid(xs, ys),
         {
             "type": "scatter",
@@ -145,6 +135,13 @@ def contour_figure(
     return SpecFigure({"data": data, "layout": layout, "frames": frames})
 
 
+def _landscape(kind: str, grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], log: bool, **extra) -> dict:
+    """The surface ``f`` as a ``contour`` or 3-D ``surface`` trace (log-scaled when asked)."""
+    xs, ys, z = grid
+    trace = {"type": kind, "x": finite_values(xs), "y": finite_values(ys), "z": display_z(z, log)}
+    return {**trace, "colorscale": "Viridis", "showscale": False, **extra}
+
+
 def _click_grid(xs: torch.Tensor, ys: torch.Tensor) -> dict:
     """Transparent markers: Plotly selections report only data points, never the contour itself."""
     gx = np.linspace(float(xs.min()), float(xs.max()), CLICK_CELLS)
@@ -165,18 +162,8 @@ def surface_figure(
     grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], paths: list[Path], step: int, names: list[str], log: bool
 ) -> SpecFigure:
     """The same landscape in 3-D, each path drawn on it at height ``f``."""
-    xs, ys, z = grid
-    data: list[dict] = [
-        {
-            "type": "surface",
-            "x": finite_values(xs),
-            "y": finite_values(ys),
-            "z": display_z(z, log),
-            "colorscale": "Viridis",
-            "showscale": False,
-            "opacity": 0.9,
-        }
-    ]
+    z = grid[2]
+    data: list[dict] = [_landscape("surface", grid, log, opacity=0.9)]
     shift = _log_shift(z) if log else None
     for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         k = min(step, len(path.xs) - 1)
