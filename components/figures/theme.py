@@ -46,10 +46,17 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     return fig
 
 
+def _scaled(value: object, factor: float) -> object:
+    """A size (or a per-point list of sizes) times ``factor``."""
+    if isinstance(value, list | tuple):
+        return [v * factor for v in value]
+    return value * factor
+
+
 def _thicken(trace: dict) -> None:
     if "line" in trace:
-        trace["line"] = {**trace["line"], "width": 1.5 * trace["line"].get("width", 2)}
+        trace["line"] = {**trace["line"], "width": _scaled(trace["line"].get("width", 2), 1.5)}
     if "marker" in trace:
-        trace["marker"] = {**trace["marker"], "size": 1.5 * trace["marker"].get("size", 6)}
+        trace["marker"] = {**trace["marker"], "size": _scaled(trace["marker"].get("size", 6), 1.5)}
     if "textfont" in trace:
         trace["textfont"] = {**trace["textfont"], "size": round(1.4 * trace["textfont"].get("size", 12))}

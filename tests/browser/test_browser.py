@@ -14,9 +14,10 @@ from tools.live_server import live_server, wait_idle
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.parametrize("query", ["", "?projector=1&lang=zh"])
 @pytest.mark.parametrize("path", [p.url_path for p in PAGES])
-def test_every_page_loads_without_exception(page, server_url, path):
-    goto(page, f"{server_url}/{path}")
+def test_every_page_loads_without_exception(page, server_url, path, query):
+    goto(page, f"{server_url}/{path}{query}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("h1").first.is_visible()
 

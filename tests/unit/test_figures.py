@@ -17,6 +17,7 @@ import torch
 
 from components.compute.convolution import ConvGeometry, convolve, multiply_add, output_size, pad, window_taps
 from components.figures.convolution import kernel_figure, multiply_add_figure, sliding_window_figure
+from components.figures.spec import SpecFigure
 from components.figures.theme import PALETTE, apply_theme
 
 LABELS = {"input": "In", "output": "Out", "play": "Play", "pause": "Pause", "step": "Step"}
@@ -338,3 +339,10 @@ def test_sliding_window_opens_on_the_requested_frame():
     shown = z_array(_roles(s["data"])["output"])
     assert np.isfinite(shown).sum() == 6  # positions 0..5 filled
     assert _roles(s["data"])["cell"]["x"] == _roles(s["frames"][5]["data"])["cell"]["x"]
+
+
+def test_apply_theme_projector_scales_per_point_sizes():
+    fig = SpecFigure({"data": [{"type": "scatter", "marker": {"size": [12, 4]}, "line": {"width": 2}}], "layout": {}})
+    trace = spec(apply_theme(fig, projector=True))["data"][0]
+    assert trace["marker"]["size"] == [18.0, 6.0]
+    assert trace["line"]["width"] == 3.0
