@@ -220,7 +220,7 @@ def loss_figure(paths: list[Path], step: int, names: list[str], log: bool, axis:
         "height": 320,
         "legend": {"orientation": "h", "y": -0.3},
         "xaxis": {"title": {"text": axis}},
-        "yaxis": {"type": "log" if log else "linear", "title": {"text": "f"}},
+        "yaxis": {"type": "log" if log else "linear", "title": {"text": "f"}, "exponentformat": "power"},
         "shapes": [
             {
                 "type": "line",
