@@ -12,8 +12,9 @@ from components.figures.spec import SpecFigure, finite_values
 from components.figures.theme import PALETTE
 
 RUN_COLOURS = [PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4]]  # vermilion, blue, green, pink
-CLICK_CELLS = 36  # the invisible click grid is at most 36 x 36 points
+CLICK_CELLS = 24  # the invisible click grid: 24 x 24 points (each SVG marker costs render time)
 FRAMES = 20  # Play frames: each holds every path so far, so they dominate the figure's size
+FRAME_POINTS = 60  # ... thinned to about this many points per path
 
 
 def display_z(z: torch.Tensor, log: bool) -> list[list[float | None]]:
@@ -39,18 +40,23 @@ def _coords(path: Path) -> tuple[list, list]:
     return cached
 
 
-def _path_traces(paths: list[Path], step: int, names: list[str], lrs: list[float]) -> list[dict]:
-    """Per run: the path so far, its current point, and the next step ``-lr * grad`` as a segment."""
+def _path_traces(paths: list[Path], step: int, names: list[str], lrs: list[float], every: int = 1) -> list[dict]:
+    """Per run: the path so far, its current point, and the next step ``-lr * grad`` as a segment.
+
+    ``every``: keep every n-th point of the drawn path (Play frames; the last point always stays).
+    """
     traces = []
     for i, (path, name, lr) in enumerate(zip(paths, names, lrs, strict=True)):
         colour, k = RUN_COLOURS[i], min(step, len(path.xs) - 1)
         xs, ys = _upto(path, step)
+        if every > 1 and len(xs) > 2:
+            xs, ys = xs[:-1:every] + xs[-1:], ys[:-1:every] + ys[-1:]
         traces.append(
             {
                 "type": "scatter",
                 "x": xs,
                 "y": ys,
-                "mode": "lines+markers",
+                "mode": "lines",
                 "name": name,
                 "line": {"color": colour, "width": 3},
                 "marker": {"size": 5, "color": colour},
@@ -91,7 +97,7 @@ def contour_figure(
     """
     xs, ys, _ = grid
     data: list[dict] = [
-        _landscape("contour", grid, log, ncontours=30, hoverinfo="skip", contours={"coloring": "heatmap"}),
+        _landscape("contour", grid, log, ncontours=20, hoverinfo="skip", contours={"coloring": "heatmap"}),
         _click_grid(xs, ys),
         {
             "type": "scatter",
@@ -108,7 +114,8 @@ def contour_figure(
     longest = max((len(p.xs) for p in paths), default=1)
     ks = sorted({round(i * (longest - 1) / (FRAMES - 1)) for i in range(FRAMES)}) if longest > 1 else [0]
     run_traces = list(range(3, 3 + 2 * len(paths)))
-    frames = [{"name": str(k), "data": _path_traces(paths, k, names, lrs), "traces": run_traces} for k in ks]
+    every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths: they only animate
+    frames = [{"name": str(k), "data": _path_traces(paths, k, names, lrs, every), "traces": run_traces} for k in ks]
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"frame": {"duration": 120, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}
     layout = {
