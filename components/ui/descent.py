@@ -12,11 +12,11 @@ from components.compute.descent import (
     SURFACES,
     Path,
     RunSpec,
-    descend,
     summarize,
     surface_function,
     surface_grid,
 )
+from components.compute.descent_batch import descend_many
 from components.compute.expressions import ExpressionError
 from components.ui.derivatives import explain, parse_cached
 from components.ui.i18n import t
@@ -160,13 +160,13 @@ def run_controls() -> list[RunSpec]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _descend(key: tuple, _f: object, start: tuple, run: RunSpec, region: tuple) -> Path:
-    return descend(_f, start, run, region)
+def _descend(key: tuple, _f: object, start: tuple, runs: tuple[RunSpec, ...], region: tuple) -> list[Path]:
+    return descend_many(_f, start, list(runs), region)
 
 
 def paths(land: Landscape, start: tuple[float, float], runs: list[RunSpec]) -> list[Path]:
-    """The runs' paths, cached by (surface, start, run)."""
-    return [_descend(land.key, land.f, start, run, land.region) for run in runs]
+    """The runs' paths, computed together (one forward/backward per step), cached by (surface, start, runs)."""
+    return _descend(land.key, land.f, start, tuple(runs), land.region)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
