@@ -26,29 +26,18 @@ def display_z(z: torch.Tensor, log: bool) -> list[list[float | None]]:
     return [finite_values(row) for row in z]
 
 
-def _upto(path: Path, step: int) -> tuple[list, list]:
-    k = min(step, len(path.xs) - 1)
-    return _coords(path)[0][: k + 1], _coords(path)[1][: k + 1]
-
-
-def _coords(path: Path) -> tuple[list, list]:
-    """The path's coordinates as spec numbers, converted once per path (frames slice them)."""
-    cached = getattr(path, "_spec_coords", None)
-    if cached is None:
-        cached = (finite_values(path.xs), finite_values(path.ys))
-        object.__setattr__(path, "_spec_coords", cached)  # Path is frozen; this is a derived cache
-    return cached
-
-
-def _path_traces(paths: list[Path], step: int, names: list[str], lrs: list[float], every: int = 1) -> list[dict]:
+def _path_traces(
+    paths: list[Path], coords: list[tuple[list, list]], step: int, names: list[str], lrs: list[float], every: int = 1
+) -> list[dict]:
     """Per run: the path so far, its current point, and the next step ``-lr * grad`` as a segment.
 
+    ``coords``: each path's coordinates already converted for the spec (once per figure, frames slice them).
     ``every``: keep every n-th point of the drawn path (Play frames; the last point always stays).
     """
     traces = []
-    for i, (path, name, lr) in enumerate(zip(paths, names, lrs, strict=True)):
+    for i, (path, (all_x, all_y), name, lr) in enumerate(zip(paths, coords, names, lrs, strict=True)):
         colour, k = RUN_COLOURS[i], min(step, len(path.xs) - 1)
-        xs, ys = _upto(path, step)
+        xs, ys = all_x[: k + 1], all_y[: k + 1]
         if every > 1 and len(xs) > 2:
             xs, ys = xs[:-1:every] + xs[-1:], ys[:-1:every] + ys[-1:]
         traces.append(
@@ -96,6 +85,7 @@ def contour_figure(
     Trace order: 0 contour, 1 click grid, 2 minima, then two traces per run (path, step arrow).
     """
     xs, ys, _ = grid
+    coords = [(finite_values(p.xs), finite_values(p.ys)) for p in paths]
     data: list[dict] = [
         _landscape("contour", grid, log, ncontours=20, hoverinfo="skip", contours={"coloring": "heatmap"}),
         _click_grid(xs, ys),
@@ -109,13 +99,15 @@ def contour_figure(
             "hoverinfo": "skip",
             "marker": {"symbol": "star", "size": 14, "color": "#ffffff", "line": {"color": "#000000", "width": 1}},
         },
-        *_path_traces(paths, step, names, lrs),
+        *_path_traces(paths, coords, step, names, lrs),
     ]
     longest = max((len(p.xs) for p in paths), default=1)
     ks = sorted({round(i * (longest - 1) / (FRAMES - 1)) for i in range(FRAMES)}) if longest > 1 else [0]
     run_traces = list(range(3, 3 + 2 * len(paths)))
     every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths: they only animate
-    frames = [{"name": str(k), "data": _path_traces(paths, k, names, lrs, every), "traces": run_traces} for k in ks]
+    frames = [
+        {"name": str(k), "data": _path_traces(paths, coords, k, names, lrs, every), "traces": run_traces} for k in ks
+    ]
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"frame": {"duration": 120, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}
     layout = {

@@ -62,8 +62,3 @@ def function_input(presets: dict[str, str], variables: tuple[str, ...], key: str
 
 def half_width(choice: str | None) -> float:
     return HALF_WIDTH.get(choice or "", 3.0)
-
-
-def slider_2d(label: str, key: str, limit: float, default: float) -> float:
-    """A coordinate slider bound to the URL; the range follows the plotted region."""
-    return st.slider(label, -limit, limit, default, step=0.05, **bound(key))
