@@ -49,12 +49,16 @@ def function_input(presets: dict[str, str], variables: tuple[str, ...], key: str
             help=t("expr.help"),
             **bound(f"{key}_text"),
         )
-    last = f"{key}_last_good"
+    return parse_or_keep(text, variables, f"{key}_last_good", presets[default])
+
+
+def parse_or_keep(text: str, variables: tuple[str, ...], last: str, fallback: str) -> Expression:
+    """Parse typed text; if refused, say why and keep the last good function (session key ``last``)."""
     try:
         expression = parse_cached(text, variables)
     except ExpressionError as err:
         st.error(explain(err, variables), icon=":material/error:")
-        expression = st.session_state.get(last) or parse_cached(presets[default], variables)
+        expression = st.session_state.get(last) or parse_cached(fallback, variables)
         st.caption(t("deriv.kept", text=expression.text))
     st.session_state[last] = expression
     return expression

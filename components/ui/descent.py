@@ -17,8 +17,7 @@ from components.compute.descent import (
     surface_grid,
 )
 from components.compute.descent_batch import descend_many
-from components.compute.expressions import ExpressionError
-from components.ui.derivatives import explain, parse_cached
+from components.ui.derivatives import parse_or_keep
 from components.ui.i18n import t
 from components.ui.state import bound, url_choice
 
@@ -79,13 +78,7 @@ def surface_controls() -> Landscape:
         s = SURFACES[name]
         return Landscape((name,), surface_function(name), (s.x_range, s.y_range), s.minima, s.text)
     text = sb.text_input(t("gd.type"), d.text, max_chars=200, help=t("expr.help"), **bound("gd_text"))
-    try:
-        f = parse_cached(text, ("x", "y"))
-    except ExpressionError as err:
-        st.error(explain(err, ("x", "y")), icon=":material/error:")
-        f = st.session_state.get("gd_last_good") or parse_cached(d.text, ("x", "y"))
-        st.caption(t("deriv.kept", text=f.text))
-    st.session_state["gd_last_good"] = f
+    f = parse_or_keep(text, ("x", "y"), "gd_last_good", d.text)
     return Landscape((CUSTOM, f.text), f, CUSTOM_REGION, (), f.text)
 
 
