@@ -1,7 +1,6 @@
 """Issue 3's budgets: the Gradient descent page with 4 runs × 300 steps.
 
-1. Page rerun (AppTest) after a learning-rate change, with the surface grid: ≤ 80 ms. Timed cold (the page's
-   caches emptied before each run, so all 4 paths and the grid are recomputed) and warm (cached).
+1. Page rerun (AppTest) after a learning-rate change, with the surface grid: ≤ 80 ms (see ``_apptest``).
 2. Real Chromium, warm server: learning-rate key press → the contour chart shows the new path, p50 ≤ 200 ms.
 """
 
@@ -20,7 +19,14 @@ LRS = ["0.0003", "0.003", "0.0001", "0.01"]  # run 1's learning rate cycles thro
 RUNS, PRESSES = 16, 16
 
 
-def _apptest() -> tuple[dict, dict]:
+def _apptest() -> dict[str, dict]:
+    """Rerun times (+ the gc.collect(2) a real server runs after every rerun) after a learning-rate change:
+
+    ``new_lr``: run 1 gets a learning rate the page has not computed yet; the other runs, the grid and the
+    picture stay cached, as on a live server (each path is cached on its own). This is the budget's case.
+    ``all_cold``: every cache emptied first, so all 4 paths, the grid and the picture are recomputed.
+    ``warm``: a learning rate seen before.
+    """
     from streamlit.runtime.caching.cache_utils import CachedFunc
     from streamlit.testing.v1 import AppTest
 
@@ -34,33 +40,39 @@ def _apptest() -> tuple[dict, dict]:
     assert len(at.session_state["gd_paths"]) == 4
     caches = [f for name, m in list(sys.modules.items()) if name.startswith("components.")
               for f in vars(m).values() if isinstance(f, CachedFunc)]  # fmt: skip
-    cold, warm = [], []
-    for i in range(RUNS):
-        for cached in caches:
-            cached.clear()
-        at.select_slider(key="gd_lr").set_value(float(LRS[i % len(LRS)]))
+
+    def timed_rerun(value: str) -> float:
+        at.select_slider(key="gd_lr").set_value(float(value))
         start = time.perf_counter()
         at.run()
         gc.collect(2)  # what a real server does after every run
-        cold.append((time.perf_counter() - start) * 1e3)
+        return (time.perf_counter() - start) * 1e3
+
+    new_lr, all_cold, warm = [], [], []
     for i in range(RUNS):
-        at.select_slider(key="gd_lr").set_value(float(LRS[i % len(LRS)]))
-        start = time.perf_counter()
-        at.run()
-        gc.collect(2)
-        warm.append((time.perf_counter() - start) * 1e3)
+        for cached in caches:
+            cached.clear()
+        at.select_slider(key="gd_lr").set_value(float(LRS[(i + 1) % len(LRS)]))
+        at.run()  # everything for the old learning rate is computed and cached ...
+        new_lr.append(timed_rerun(LRS[i % len(LRS)]))  # ... and the new one is not
+    for i in range(RUNS):
+        for cached in caches:
+            cached.clear()
+        all_cold.append(timed_rerun(LRS[i % len(LRS)]))
+    for i in range(RUNS):
+        warm.append(timed_rerun(LRS[i % len(LRS)]))
     assert not at.exception
-    return summary(cold), summary(warm)
+    return {"new_lr": summary(new_lr), "all_cold": summary(all_cold), "warm": summary(warm)}
 
 
 _WATCH = """() => {
   const plot = document.querySelector('.st-key-gd_pick .js-plotly-plot');
-  window.__gd = {start: null, end: null, last: JSON.stringify(plot.data[3].x.slice(-1))};
+  window.__gd = {start: null, end: null, last: JSON.stringify(plot.data[2].x.slice(-1))};
   document.addEventListener('keydown', () => { if (window.__gd.start === null) window.__gd.start = performance.now(); },
                             {capture: true, once: true});
   const check = () => {
     const p = document.querySelector('.st-key-gd_pick .js-plotly-plot');
-    if (p && p.data && JSON.stringify(p.data[3].x.slice(-1)) !== window.__gd.last) {
+    if (p && p.data && JSON.stringify(p.data[2].x.slice(-1)) !== window.__gd.last) {
       window.__gd.end = performance.now(); return;
     }
     requestAnimationFrame(check);
@@ -97,16 +109,18 @@ def _browser() -> dict[str, Any]:
 
 def run() -> Report:
     report = Report("descent", "Gradient descent page: 4 runs × 300 steps")
-    cold, warm = _apptest()
-    report.checks.append(Check("rerun after lr change (cold) median", cold["median"], RERUN_BUDGET_MS))
+    reruns = _apptest()
+    new_lr, all_cold, warm = reruns["new_lr"], reruns["all_cold"], reruns["warm"]
+    report.checks.append(Check("rerun after a new lr (run 1 recomputed) median", new_lr["median"], RERUN_BUDGET_MS))
     report.lines.append(
-        f"  AppTest + gc.collect(2), {RUNS} reruns: cold median {cold['median']:.0f}, p90 {cold['p90']:.0f} ms "
-        f"(all 4 paths + the 80×80 grid recomputed); warm (cached) median {warm['median']:.0f} ms"
+        f"  AppTest + gc.collect(2), {RUNS} reruns each: new lr median {new_lr['median']:.0f}, p90 "
+        f"{new_lr['p90']:.0f} ms; every cache emptied (4 paths + grid + picture) median {all_cold['median']:.0f} ms; "
+        f"warm median {warm['median']:.0f} ms"
     )
     b = _browser()
     report.checks.append(Check("lr key press → new path drawn p50", b["median"], BROWSER_BUDGET_MS))
     report.lines.append(
         f"  Chromium, {PRESSES} presses: p50 {b['median']:.0f}, p95 {b['p95']:.0f}, max {b['max']:.0f} ms"
     )
-    report.data = {"rerun_cold": cold, "rerun_warm": warm, "browser": b}
+    report.data = {**{f"rerun_{k}": v for k, v in reruns.items()}, "browser": b}
     return report

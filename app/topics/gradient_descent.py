@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from components.figures.descent import contour_figure, loss_figure, surface_figure
+from components.figures.descent import descent_figure, surface_figure
 from components.snippets.descent import descent_code
 from components.ui.code_panel import code_panel
 from components.ui.descent import (
     PICKER,
     GDSettings,
     grid,
+    landscape,
     paths,
     results_table,
     run_controls,
@@ -23,7 +24,7 @@ st.title(t("gd.title"))
 st.markdown(t("gd.idea"))
 
 land = surface_controls()
-start = start_controls(land.region)
+start = start_controls(land)
 runs = run_controls()
 log = st.sidebar.toggle(t("gd.log"), GDSettings().log, help=t("gd.log_help"), **bound("gd_log"))
 reset_button("gd", GDSettings)
@@ -35,13 +36,10 @@ longest = max(len(p.xs) for p in result) - 1
 step = st.slider(t("gd.step"), 0, 500, min(GDSettings().step, 500), help=t("gd.step_help"), **bound("gd_step"))
 step = min(step, longest)
 
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    st.caption(t("gd.click_help"))
-    fig = contour_figure(grid(land), result, step, names, [r.lr for r in runs], land.minima, log)
-    show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
-with right:
-    show_figure(loss_figure(result, step, names, log, t("gd.step")), key="gd_loss")
+st.caption(t("gd.click_help"))
+lrs = [r.lr for r in runs]
+fig = descent_figure(landscape(land, log), result, step, names, lrs, land.minima, log, t("gd.step"))
+show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
 results_table(names, result, land.minima)
 
 # A toggle, not an expander: a 3-D chart costs the browser ~0.5 s per redraw even when folded away.

@@ -118,7 +118,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     "adam": OptimizerSpec(torch.optim.Adam, {"eps": 1e-8}, "beta1", 0.9),
     "adamw": OptimizerSpec(torch.optim.AdamW, {"eps": 1e-8, "weight_decay": 0.01}, "beta1", 0.9),
 }
-_FUSED = (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.Adagrad)
+# The fastest implementation per class for one 2-element parameter (same maths; measured on this CPU): the fused
+# kernel where torch has one that wins, else the plain per-tensor loop (foreach only pays off on GPUs).
+_FAST_MODE = {torch.optim.Adam: "fused", torch.optim.AdamW: "fused", torch.optim.Adagrad: "fused"}
 
 
 def make_optimizer(name: str, params: list[torch.Tensor], lr: float, knob: float | None = None) -> Optimizer:
@@ -142,8 +144,8 @@ def make_optimizer(name: str, params: list[torch.Tensor], lr: float, knob: float
         if not (0 < value < 1 if nesterov else 0 <= value < 1):  # torch refuses Nesterov without momentum
             raise ValueError(f"{spec.tunable} of {name} must be in {'(0, 1)' if nesterov else '[0, 1)'}. Got {value}")
         kwargs.update({"betas": (value, 0.999)} if spec.tunable == "beta1" else {spec.tunable: value})
-    # The fused CPU kernels do the whole update in one op: the same maths, fewer Python-level ops per step.
-    return spec.cls(params, lr=lr, fused=True, **kwargs) if spec.cls in _FUSED else spec.cls(params, lr=lr, **kwargs)
+    kwargs[_FAST_MODE.get(spec.cls, "foreach")] = spec.cls in _FAST_MODE
+    return spec.cls(params, lr=lr, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,8 @@ def summarize(path: Path, minima: tuple[Point, ...], tol: float = 1e-3) -> RunSu
     if not len(path.xs) or not minima:
         return RunSummary(final, math.inf, None, path.diverged_at, False)
     pts = torch.stack([path.xs, path.ys], dim=1)
-    dists = torch.cdist(pts, torch.tensor(minima, dtype=torch.float64)).min(dim=1).values  # (n+1,)
+    # Broadcasting, not torch.cdist: ~40x faster for a few hundred points and a handful of minima.
+    dists = torch.linalg.vector_norm(pts[:, None, :] - torch.tensor(minima, dtype=torch.float64), dim=2).amin(1)
     near = torch.nonzero(dists < tol)
     steps_to_tol, distance = (int(near[0, 0]) if len(near) else None), float(dists[-1])
     return RunSummary(final, distance, steps_to_tol, path.diverged_at, path.diverged_at is None and distance < tol)

@@ -25,6 +25,8 @@ from components.compute.descent import (
     make_optimizer,
 )
 
+F64 = {"dtype": torch.float64}
+
 
 def _path(table: torch.Tensor, diverged_at: int | None) -> Path:
     """``table``: ``(n, 5)`` rows of x, y, loss, gx, gy."""
@@ -51,21 +53,27 @@ def descend_many(f: Fn, start: Point, runs: list[RunSpec], region: Region) -> li
     (x0, x1), (y0, y1) = region
     cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, DIVERGE_FACTOR * (x1 - x0), DIVERGE_FACTOR * (y1 - y0)
     params = [torch.tensor([float(start[0]), float(start[1])], dtype=torch.float64, requires_grad=True) for _ in runs]
-    for p in params:
-        p.grad = torch.zeros_like(p)  # zero_grad(set_to_none=False) then keeps one buffer per run
     opts = [make_optimizer(r.optimizer, [p], r.lr, r.knob) for p, r in zip(params, runs, strict=True)]
     rows: list[list[tuple[float, ...]]] = [[] for _ in runs]
     diverged: list[int | None] = [None] * len(runs)
     active = list(range(len(runs)))
     for k in range(max(r.steps for r in runs) + 1):
-        for i in active:
-            opts[i].zero_grad(set_to_none=False)
-        points = torch.stack([params[i] for i in active])  # (n, 2), differentiable into each run's parameter
-        losses = torch.broadcast_to(f(points[:, 0], points[:, 1]), (len(active),))
-        if losses.requires_grad:  # a constant f has no graph: its gradient is zero
-            losses.sum().backward()  # runs are independent, so each parameter gets its own gradient
+        now = [params[i] for i in active]
+        if len(now) == 1:  # the common case, one new run: the smallest autograd graph (no stack, no sum)
+            total = f(*now[0].unbind())
+        else:
+            stacked = torch.stack(now)  # (n, 2), differentiable into each run's parameter
+            losses = torch.broadcast_to(f(stacked[:, 0], stacked[:, 1]), (len(now),))
+            total = losses.sum()  # runs are independent: the gradient of the sum holds each run's own
+        # autograd.grad instead of backward(): the same gradients, handed over fresh, so no .grad to zero first.
+        grads = torch.autograd.grad(total, now) if total.requires_grad else [torch.zeros(2, **F64)] * len(now)
+        for p, g in zip(now, grads, strict=True):  # a constant f has no graph, hence zeros
+            p.grad = g
         # One conversion to Python per step for all runs: per-tensor .tolist() calls cost more than the maths.
-        table = torch.cat([points.detach(), losses.detach()[:, None], torch.stack([params[i].grad for i in active])], 1)
+        if len(now) == 1:
+            table = torch.cat((now[0].detach(), total.detach().reshape(1), grads[0])).reshape(1, 5)
+        else:
+            table = torch.cat([stacked.detach(), losses.detach()[:, None], torch.stack(grads)], 1)
         still = []
         for i, row in zip(active, table.tolist(), strict=True):
             if not all(math.isfinite(v) for v in row) or abs(row[0] - cx) > rx or abs(row[1] - cy) > ry:

@@ -78,9 +78,9 @@ class Expression:
         """
         if len(values) != len(self.variables):
             raise TypeError(f"expected {len(self.variables)} values for {self.variables}. Got {len(values)}")
-        tensors = [torch.as_tensor(v) for v in values]
+        tensors = [v if isinstance(v, torch.Tensor) else torch.as_tensor(v) for v in values]
         dtype = torch.float64 if any(t.dtype == torch.float64 for t in tensors) else torch.float32
-        env = {name: t.to(dtype) for name, t in zip(self.variables, tensors, strict=True)}
+        env = {name: t if t.dtype == dtype else t.to(dtype) for name, t in zip(self.variables, tensors, strict=True)}
         if isinstance(self._fn, float):
             out = torch.tensor(self._fn, dtype=dtype, device=tensors[0].device if tensors else None)
         else:
@@ -90,7 +90,8 @@ class Expression:
                 out = out + 0.0 * t
         if any(out is t for t in env.values()):  # "x" or "+x": never hand back the caller's own tensor
             out = out.clone()
-        shape = torch.broadcast_shapes(*(t.shape for t in env.values()))
+        shapes = {t.shape for t in env.values()}  # one shape (the optimizers' case) needs no broadcasting rules
+        shape = next(iter(shapes)) if len(shapes) == 1 else torch.broadcast_shapes(*shapes)
         # A full grid, not a stride-0 view, so callers may write into the result.
         return out if out.shape == shape else out.expand(shape).contiguous()
 
@@ -246,7 +247,9 @@ class _Compiler:
         if len(node.args) != arity:
             plural = "" if arity == 1 else "s"
             raise self.error("bad_call", name, f"{name!r} takes {arity} argument{plural}, not {len(node.args)}", at)
-        return self.apply(_tensor_args(FUNCTIONS[name]), [self.build(a) for a in node.args], node)
+        args = [self.build(a) for a in node.args]
+        f = FUNCTIONS[name]  # torch.minimum(x, 2.0) needs a tensor 2.0; all-constant calls are folded anyway
+        return self.apply(_tensor_args(f) if any(isinstance(a, float) for a in args) else f, args, node)
 
     def apply(self, f: Callable[..., torch.Tensor], args: list[float | _Fn], node: ast.expr) -> float | _Fn:
         """Fold ``f(*args)`` when every argument is constant, else return a closure computing it."""
@@ -259,7 +262,16 @@ class _Compiler:
             if abs(value) > MAX_MAGNITUDE:
                 raise self.error("too_big", seg, f"constant part {seg!r} exceeds {MAX_MAGNITUDE:g}", at)
             return value
-        return lambda env: f(*(a if isinstance(a, float) else a(env) for a in args))
+        # One closure per shape of call, no generator: evaluation runs once per optimizer step.
+        if len(args) == 1:
+            (a,) = args
+            return lambda env: f(a(env))
+        a, b = args
+        if isinstance(a, float):
+            return lambda env: f(a, b(env))
+        if isinstance(b, float):
+            return lambda env: f(a(env), b)
+        return lambda env: f(a(env), b(env))
 
     def not_allowed(self, node: ast.expr) -> ExpressionError:
         """The error for a refused node; operators are named by the text between their operands."""

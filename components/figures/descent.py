@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
 from components.compute.descent import Path
+from components.figures.raster import contour_pixels, data_uri, encode
 from components.figures.spec import SpecFigure, finite_values
 from components.figures.theme import PALETTE
 
@@ -15,15 +14,12 @@ RUN_COLOURS = [PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4]]  # vermilion, blu
 CLICK_CELLS = 24  # the invisible click grid: 24 x 24 points (each SVG marker costs render time)
 FRAMES = 20  # Play frames: each holds every path so far, so they dominate the figure's size
 FRAME_POINTS = 60  # ... thinned to about this many points per path
+RUN_TRACES = 2  # descent_figure: index of the first run's path trace
 
 
-def display_z(z: torch.Tensor, log: bool) -> list[list[float | None]]:
-    """Contour values; on a log scale ``log10(z - min + 1e-3)`` shows narrow valleys (Rosenbrock)."""
-    if log:
-        finite = z[torch.isfinite(z)]
-        low = float(finite.min()) if finite.numel() else 0.0
-        z = torch.log10(z - low + 1e-3)
-    return [finite_values(row) for row in z]
+def display_z(z: torch.Tensor, log: bool) -> torch.Tensor:
+    """The drawn heights; on a log scale ``log10(z - min + 1e-3)`` shows narrow valleys (Rosenbrock)."""
+    return torch.log10(z - _log_shift(z) + 1e-3) if log else z
 
 
 def _path_traces(
@@ -71,24 +67,51 @@ def _path_traces(
     return traces
 
 
-def contour_figure(
-    grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+def landscape_image(grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], log: bool, levels: int = 20) -> dict:
+    """The surface as filled contours in one picture (a Plotly layout image spanning the grid's region).
+
+    A picture, not a ``contour`` trace: the browser redraws the chart on every setting change, and tracing
+    contours and painting a smooth heatmap cost it ~150 ms each time; a decoded picture costs nothing.
+    """
+    xs, ys, z = grid
+    x0, x1, y0, y1 = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    return {
+        "source": data_uri(encode(contour_pixels(display_z(z, log), levels), "PNG"), "PNG"),
+        "xref": "x",
+        "yref": "y",
+        "x": x0,
+        "y": y1,
+        "sizex": x1 - x0,
+        "sizey": y1 - y0,
+        "sizing": "stretch",
+        "layer": "below",
+    }
+
+
+def descent_figure(
+    image: dict,
     paths: list[Path],
     step: int,
     names: list[str],
     lrs: list[float],
     minima: tuple,
     log: bool,
+    step_label: str,
 ) -> SpecFigure:
-    """Contours, the runs' paths up to ``step`` (with Play frames), minima, and a click grid.
+    """One figure, two linked views: the landscape picture (``landscape_image``) with the runs' paths up to
+    ``step``, minima and a click grid; beside it loss against step, each run's current step marked. Play
+    frames animate both. One figure, not two: each chart costs the browser ~50 ms to redraw.
 
-    Trace order: 0 contour, 1 click grid, 2 minima, then two traces per run (path, step arrow).
+    Trace order: 0 click grid, 1 minima, then two per run (path, step arrow), then one loss curve per run,
+    then the current-step markers on the loss curves.
     """
-    xs, ys, _ = grid
+    x0, y1 = image["x"], image["y"]
+    x1, y0 = x0 + image["sizex"], y1 - image["sizey"]
     coords = [(finite_values(p.xs), finite_values(p.ys)) for p in paths]
+    log_loss = _log_losses(paths, log)
+    losses = [finite_values(p.losses) for p in paths]
     data: list[dict] = [
-        _landscape("contour", grid, log, ncontours=20, hoverinfo="skip", contours={"coloring": "heatmap"}),
-        _click_grid(xs, ys),
+        _click_grid((x0, x1), (y0, y1)),
         {
             "type": "scatter",
             "x": [m[0] for m in minima],
@@ -100,23 +123,54 @@ def contour_figure(
             "marker": {"symbol": "star", "size": 14, "color": "#ffffff", "line": {"color": "#000000", "width": 1}},
         },
         *_path_traces(paths, coords, step, names, lrs),
+        *(
+            {
+                "type": "scatter",
+                "x": list(range(len(ys))),
+                "y": ys,
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "mode": "lines",
+                "name": name,
+                "showlegend": False,
+                "line": {"color": RUN_COLOURS[i], "width": 3},
+            }
+            for i, (ys, name) in enumerate(zip(losses, names, strict=True))
+        ),
+        _loss_markers(losses, step),
     ]
     longest = max((len(p.xs) for p in paths), default=1)
     ks = sorted({round(i * (longest - 1) / (FRAMES - 1)) for i in range(FRAMES)}) if longest > 1 else [0]
-    run_traces = list(range(3, 3 + 2 * len(paths)))
+    moving = [*range(RUN_TRACES, RUN_TRACES + 2 * len(paths)), RUN_TRACES + 3 * len(paths)]
     every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths: they only animate
     frames = [
-        {"name": str(k), "data": _path_traces(paths, coords, k, names, lrs, every), "traces": run_traces} for k in ks
-    ]
+        {"name": str(k), "data": [*_path_traces(paths, coords, k, names, lrs, every), _loss_markers(losses, k)],
+         "traces": moving}
+        for k in ks
+    ]  # fmt: skip
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"frame": {"duration": 120, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}
+    # Fixed margins, no automargin: each automatic margin push makes the browser draw the whole chart again.
+    still = {"fixedrange": True, "automargin": False}
+    plain = {**still, "showgrid": False, "zeroline": False}
     layout = {
         "height": 560,
-        "legend": {"orientation": "h", "y": -0.12},
-        "dragmode": False,
+        "images": [image],
+        "legend": {"x": 0.66, "y": 0.2, "yanchor": "top"},  # under the loss plot, inside the figure
+        "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
+        "dragmode": "pan",  # what Streamlit sets anyway; set here so it need not redraw the chart to change it
+        "hovermode": "closest",
         "clickmode": "event+select",
-        "xaxis": {"range": [float(xs.min()), float(xs.max())], "title": {"text": "x"}, "constrain": "domain"},
-        "yaxis": {"range": [float(ys.min()), float(ys.max())], "title": {"text": "y"}, "scaleanchor": "x"},
+        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": "x"}, "constrain": "domain", **plain},
+        "yaxis": {"range": [y0, y1], "title": {"text": "y"}, "scaleanchor": "x", "constrain": "domain", **plain},
+        "xaxis2": {"domain": [0.66, 1], "anchor": "y2", "title": {"text": step_label}, **still},
+        "yaxis2": {
+            "domain": [0.35, 1],
+            "anchor": "x2",
+            "title": {"text": "f"},
+            **_loss_scale([p.losses for p in paths], log_loss),
+            **still,
+        },
         "updatemenus": [
             {
                 "type": "buttons",
@@ -134,17 +188,42 @@ def contour_figure(
     return SpecFigure({"data": data, "layout": layout, "frames": frames})
 
 
-def _landscape(kind: str, grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], log: bool, **extra) -> dict:
-    """The surface ``f`` as a ``contour`` or 3-D ``surface`` trace (log-scaled when asked)."""
-    xs, ys, z = grid
-    trace = {"type": kind, "x": finite_values(xs), "y": finite_values(ys), "z": display_z(z, log)}
-    return {**trace, "colorscale": "Viridis", "showscale": False, **extra}
+def _log_losses(paths: list[Path], log: bool) -> bool:
+    """A log loss axis only when asked and every finite loss is positive (the camel and the saddle go below 0)."""
+    finite = [p.losses[torch.isfinite(p.losses)] for p in paths]
+    return log and all(bool((v > 0).all()) for v in finite)
 
 
-def _click_grid(xs: torch.Tensor, ys: torch.Tensor) -> dict:
-    """Transparent markers: Plotly selections report only data points, never the contour itself."""
-    gx = np.linspace(float(xs.min()), float(xs.max()), CLICK_CELLS)
-    gy = np.linspace(float(ys.min()), float(ys.max()), CLICK_CELLS)
+def _loss_scale(losses: list[torch.Tensor], log: bool) -> dict:
+    """Linear, or log with powers of ten; over two decades or more only the powers of ten are labelled."""
+    if not log:
+        return {"type": "linear", "exponentformat": "power"}
+    values = torch.cat(losses)
+    values = values[torch.isfinite(values)]
+    decades = float(values.max().log10() - values.min().log10()) if values.numel() else 0.0
+    return {"type": "log", "exponentformat": "power", **({"dtick": 1} if decades >= 2 else {})}
+
+
+def _loss_markers(losses: list[list[float | None]], step: int) -> dict:
+    """Each run's loss at ``step`` (its last one if it stopped earlier) on the loss curves."""
+    ks = [min(step, len(ys) - 1) for ys in losses]
+    return {
+        "type": "scatter",
+        "x": ks,
+        "y": [ys[k] if k >= 0 else None for ys, k in zip(losses, ks, strict=True)],
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "marker": {"size": 11, "color": RUN_COLOURS[: len(losses)], "line": {"color": "#000000", "width": 1}},
+    }
+
+
+def _click_grid(x_range: tuple[float, float], y_range: tuple[float, float]) -> dict:
+    """Transparent markers: Plotly selections report only data points, never the picture under them."""
+    gx = np.linspace(*x_range, CLICK_CELLS)
+    gy = np.linspace(*y_range, CLICK_CELLS)
     px, py = np.meshgrid(gx, gy)
     return {
         "type": "scatter",
@@ -161,8 +240,10 @@ def surface_figure(
     grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], paths: list[Path], step: int, names: list[str], log: bool
 ) -> SpecFigure:
     """The same landscape in 3-D, each path drawn on it at height ``f``."""
-    z = grid[2]
-    data: list[dict] = [_landscape("surface", grid, log, opacity=0.9)]
+    xs, ys, z = grid
+    surface = {"type": "surface", "x": finite_values(xs), "y": finite_values(ys), "opacity": 0.9}
+    rows = [finite_values(row) for row in display_z(z, log)]
+    data: list[dict] = [{**surface, "z": rows, "colorscale": "Viridis", "showscale": False}]
     shift = _log_shift(z) if log else None
     for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         k = min(step, len(path.xs) - 1)
@@ -196,40 +277,3 @@ def surface_figure(
 def _log_shift(z: torch.Tensor) -> float:
     finite = z[torch.isfinite(z)]
     return float(finite.min()) if finite.numel() else 0.0
-
-
-def loss_figure(paths: list[Path], step: int, names: list[str], log: bool, axis: str) -> SpecFigure:
-    """Loss against step for every run; the current step as a vertical line."""
-    data = []
-    for i, (path, name) in enumerate(zip(paths, names, strict=True)):
-        losses = path.losses.clone()
-        if log:
-            losses = torch.where(losses > 0, losses, torch.tensor(math.nan, dtype=losses.dtype))
-        data.append(
-            {
-                "type": "scatter",
-                "x": list(range(len(losses))),
-                "y": finite_values(losses),
-                "mode": "lines",
-                "name": name,
-                "line": {"color": RUN_COLOURS[i], "width": 3},
-            }
-        )
-    layout = {
-        "height": 320,
-        "legend": {"orientation": "h", "y": -0.3},
-        "xaxis": {"title": {"text": axis}},
-        "yaxis": {"type": "log" if log else "linear", "title": {"text": "f"}, "exponentformat": "power"},
-        "shapes": [
-            {
-                "type": "line",
-                "x0": step,
-                "x1": step,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#888888", "dash": "dot", "width": 1},
-            }
-        ],
-    }
-    return SpecFigure({"data": data, "layout": layout})

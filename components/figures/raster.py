@@ -85,3 +85,35 @@ def encode(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:
 def data_uri(data: bytes, fmt: str = "JPEG") -> str:
     """Inline image for a Plotly layout image."""
     return f"data:image/{fmt.lower()};base64,{base64.b64encode(data).decode()}"
+
+
+@cache
+def _viridis_lut() -> np.ndarray:
+    colours = sample_colorscale("Viridis", [i / 255 for i in range(256)])
+    return np.array([unlabel_rgb(c) for c in colours], dtype=np.float64).round().astype(np.uint8)
+
+
+def contour_pixels(z: torch.Tensor, levels: int = 20) -> np.ndarray:
+    """Filled contours of ``z`` as RGBA pixels: ``levels`` equal bands between its finite min and max on the
+    Viridis scale, a darker line where the band changes, non-finite values transparent.
+
+    Args:
+        z: ``(H, W)`` with rows at increasing ``y`` (``surface_grid``'s layout); the picture's top row is the
+            last one, so it sits upright on a y axis that grows upwards.
+
+    Returns:
+        ``(H, W, 4)`` uint8.
+    """
+    v = z.detach().to(torch.float64).flip(0)
+    finite = torch.isfinite(v)
+    lo, hi = (float(v[finite].min()), float(v[finite].max())) if bool(finite.any()) else (0.0, 1.0)
+    scaled = ((v - lo) / (hi - lo if hi > lo else 1.0)).nan_to_num(0.0, 1.0, 0.0).clamp(0.0, 1.0)
+    band = (scaled * levels).floor().clamp(max=levels - 1)
+    rgb = _viridis_lut()[((band + 0.5) * (255 / levels)).round().to(torch.int64).numpy()]
+    edge = np.zeros(band.shape, dtype=bool)
+    b = band.numpy()
+    edge[:, :-1] |= b[:, :-1] != b[:, 1:]
+    edge[:-1, :] |= b[:-1, :] != b[1:, :]
+    rgb[edge] = (rgb[edge] * 0.6).astype(np.uint8)
+    alpha = np.where(finite.numpy(), 255, 0).astype(np.uint8)
+    return np.dstack([rgb, alpha])

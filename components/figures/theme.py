@@ -32,18 +32,34 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
         font={"size": base, "color": "#000000" if projector else "#262730"},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
+    layout.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})  # a figure's own margins stay
+    # Streamlit's template sizes axis text itself (small), so the layout font alone leaves ticks tiny on a projector.
+    for axis in _axes(layout):
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": base}
+        title = axis.get("title", {})
+        title = {"text": title} if isinstance(title, str) else title
+        axis["title"] = {**title, "font": {**title.get("font", {}), "size": base + 1}}
     for note in layout.get("annotations", []):
         note["font"] = {"size": base + 2}
     if projector:
         for side in ("width", "height"):
             if side in layout:
                 layout[side] = round(layout[side] * PROJECTOR_SCALE)
+        layout["margin"] = {side: round(v * PROJECTOR_SCALE) for side, v in layout["margin"].items()}
         traces = fig.spec.get("data", []) + [t for f in fig.spec.get("frames", []) for t in f["data"]]
         for trace in traces:
             _thicken(trace)
     return fig
+
+
+def _axes(layout: dict) -> list[dict]:
+    """Every 2-D and 3-D axis of ``layout``, created when the figure relies on the default pair."""
+    names = [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]
+    axes = [layout.setdefault(name, {}) for name in names]
+    for scene in (v for k, v in layout.items() if k.startswith("scene")):
+        axes += [scene.setdefault(name, {}) for name in ("xaxis", "yaxis", "zaxis")]
+    return axes
 
 
 def _scaled(value: object, factor: float) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,15 +18,18 @@ from components.compute.descent import (
     surface_grid,
 )
 from components.compute.descent_batch import descend_many
+from components.figures.descent import landscape_image
 from components.ui.derivatives import parse_or_keep
 from components.ui.i18n import t
-from components.ui.state import bound, url_choice
+from components.ui.state import bound, clamp_state, url_choice
 
 CUSTOM = "custom"
 CUSTOM_REGION = ((-3.0, 3.0), (-3.0, 3.0))
+CUSTOM_START = (-2.0, 2.0)
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 3.0, 10.0]
 DEFAULT_RUNS = [("sgd", 0.001), ("momentum", 0.001), ("adam", 0.05), ("rmsprop", 0.01)]
 PICKER = "gd_pick"
+PICTURE_GRID = 300  # samples per axis of the contour picture
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,8 @@ class GDSettings:
     text: str = "x**2 + 10*y**2"
     condition: float = 10.0
     angle: int = 0
-    x0: float = -1.2
-    y0: float = 1.0
+    x0: float = SURFACES["rosenbrock"].start[0]  # the default surface's own start
+    y0: float = SURFACES["rosenbrock"].start[1]
     steps: int = 300
     runs: int = 2
     log: bool = True
@@ -52,6 +56,16 @@ class Landscape:
     region: tuple
     minima: tuple
     text: str | None
+    start: tuple[float, float]  # a good first start point (the start sliders' default)
+
+
+def surface_start(name: str) -> tuple[float, float]:
+    return SURFACES[name].start if name in SURFACES else CUSTOM_START
+
+
+def _surface_changed() -> None:
+    """A new surface starts from its own good start point (a link's explicit start is kept: no callback)."""
+    st.session_state["gd_x0"], st.session_state["gd_y0"] = surface_start(st.session_state["gd_surface"])
 
 
 def surface_controls() -> Landscape:
@@ -60,8 +74,15 @@ def surface_controls() -> Landscape:
     d = GDSettings()
     sb = st.sidebar
     name = url_choice(
-        sb.selectbox, t("gd.surface"), names, "gd_surface", d.surface, format_func=lambda k: t(f"gd.surfaces.{k}")
+        sb.selectbox,
+        t("gd.surface"),
+        names,
+        "gd_surface",
+        d.surface,
+        format_func=lambda k: t(f"gd.surfaces.{k}"),
+        on_change=_surface_changed,
     )
+    start = surface_start(name)
     if name == "bowl":
         condition = sb.slider(
             t("gd.condition"), 1.0, 100.0, d.condition, step=1.0, help=t("gd.condition_help"), **bound("gd_condition")
@@ -73,13 +94,14 @@ def surface_controls() -> Landscape:
             (SURFACES["bowl"].x_range, SURFACES["bowl"].y_range),
             SURFACES["bowl"].minima,
             None,
+            start,
         )
     if name != CUSTOM:
         s = SURFACES[name]
-        return Landscape((name,), surface_function(name), (s.x_range, s.y_range), s.minima, s.text)
+        return Landscape((name,), surface_function(name), (s.x_range, s.y_range), s.minima, s.text, start)
     text = sb.text_input(t("gd.type"), d.text, max_chars=200, help=t("expr.help"), **bound("gd_text"))
     f = parse_or_keep(text, ("x", "y"), "gd_last_good", d.text)
-    return Landscape((CUSTOM, f.text), f, CUSTOM_REGION, (), f.text)
+    return Landscape((CUSTOM, f.text), f, CUSTOM_REGION, (), f.text, start)
 
 
 def take_click(region: tuple) -> None:
@@ -95,16 +117,14 @@ def take_click(region: tuple) -> None:
         st.session_state["gd_x0"], st.session_state["gd_y0"] = x, y
 
 
-def start_controls(region: tuple) -> tuple[float, float]:
-    """Start point sliders (also set by clicking the contour plot)."""
-    take_click(region)
-    (x_lo, x_hi), (y_lo, y_hi) = region
-    d = GDSettings()
-    for key, lo, hi in (("gd_x0", x_lo, x_hi), ("gd_y0", y_lo, y_hi)):
-        if key in st.session_state and not lo <= st.session_state[key] <= hi:
-            st.session_state[key] = min(max(st.session_state[key], lo), hi)
-    x0 = st.sidebar.slider("x₀", x_lo, x_hi, min(max(d.x0, x_lo), x_hi), step=0.01, **bound("gd_x0"))
-    y0 = st.sidebar.slider("y₀", y_lo, y_hi, min(max(d.y0, y_lo), y_hi), step=0.01, **bound("gd_y0"))
+def start_controls(land: Landscape) -> tuple[float, float]:
+    """Start point sliders (also set by clicking the contour plot); the surface's own start by default."""
+    take_click(land.region)
+    (x_lo, x_hi), (y_lo, y_hi) = land.region
+    clamp_state("gd_x0", x_lo, x_hi)
+    clamp_state("gd_y0", y_lo, y_hi)
+    x0 = st.sidebar.slider("x₀", x_lo, x_hi, land.start[0], step=0.01, **bound("gd_x0"))
+    y0 = st.sidebar.slider("y₀", y_lo, y_hi, land.start[1], step=0.01, **bound("gd_y0"))
     return x0, y0
 
 
@@ -152,14 +172,31 @@ def run_controls() -> list[RunSpec]:
     return runs
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _descend(key: tuple, _f: object, start: tuple, runs: tuple[RunSpec, ...], region: tuple) -> list[Path]:
-    return descend_many(_f, start, list(runs), region)
+PATH_STORE_SIZE = 256  # paths of 500 steps take ~20 kB each
+
+
+@st.cache_resource(show_spinner=False)
+def _path_store() -> tuple[dict, threading.Lock]:
+    """Computed paths by (surface, start, run), shared by every session: a pure function of its key."""
+    return {}, threading.Lock()
 
 
 def paths(land: Landscape, start: tuple[float, float], runs: list[RunSpec]) -> list[Path]:
-    """The runs' paths, computed together (one forward/backward per step), cached by (surface, start, runs)."""
-    return _descend(land.key, land.f, start, tuple(runs), land.region)
+    """The runs' paths. Each run is cached on its own, so a new learning rate recomputes only its run; the
+    runs still missing are computed together (one forward/backward per step for all of them)."""
+    store, lock = _path_store()
+    keys = [(land.key, start, run) for run in runs]
+    with lock:
+        found = {k: store[k] for k in keys if k in store}
+    missing = list(dict.fromkeys(run for k, run in zip(keys, runs, strict=True) if k not in found))
+    if missing:
+        computed = descend_many(land.f, start, missing, land.region)
+        found |= {(land.key, start, run): path for run, path in zip(missing, computed, strict=True)}
+        with lock:
+            store.update(found)
+            for old in list(store)[: max(0, len(store) - PATH_STORE_SIZE)]:  # oldest first
+                del store[old]
+    return [found[k] for k in keys]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -168,7 +205,18 @@ def _grid(key: tuple, _f: object, region: tuple) -> tuple:
 
 
 def grid(land: Landscape) -> tuple:
+    """The surface on an 80 x 80 grid (the 3-D view)."""
     return _grid(land.key, land.f, land.region)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _landscape(key: tuple, _f: object, region: tuple, log: bool) -> dict:
+    return landscape_image(surface_grid(_f, region, PICTURE_GRID), log)
+
+
+def landscape(land: Landscape, log: bool) -> dict:
+    """The contour picture under the paths, sampled finer than the 3-D grid (it is a picture, not a trace)."""
+    return _landscape(land.key, land.f, land.region, log)
 
 
 def _status(path: Path, minima: tuple) -> tuple[str, str, str]:

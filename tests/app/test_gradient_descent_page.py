@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from components.compute.descent import SURFACES
 from tests.app.conftest import open_page
 
 
@@ -64,7 +65,7 @@ def test_step_slider_cuts_the_drawn_path():
     at = open_page("gradient_descent", gd_step="10")
     ok(at)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    first_run = spec["data"][3]
+    first_run = spec["data"][2]
     assert len(first_run["x"]) == 11
 
 
@@ -72,3 +73,21 @@ def test_chinese():
     at = open_page("gradient_descent", lang="zh")
     ok(at)
     assert at.title[0].value == "梯度下降"
+
+
+def test_a_new_surface_starts_from_its_own_start_point():
+    at = open_page("gradient_descent")
+    at.selectbox(key="gd_surface").set_value("himmelblau").run()
+    ok(at)
+    path = at.session_state["gd_paths"][0]
+    assert (float(path.xs[0]), float(path.ys[0])) == SURFACES["himmelblau"].start
+    assert not at.warning  # no "value set via Session State API" complaint
+
+
+def test_a_link_to_a_surface_starts_from_its_start_unless_the_link_says_otherwise():
+    at = open_page("gradient_descent", gd_surface="beale")
+    path = at.session_state["gd_paths"][0]
+    assert (float(path.xs[0]), float(path.ys[0])) == SURFACES["beale"].start
+    at = open_page("gradient_descent", gd_surface="beale", gd_x0="2.5", gd_y0="-1")
+    path = at.session_state["gd_paths"][0]
+    assert (float(path.xs[0]), float(path.ys[0])) == (2.5, -1.0)

@@ -191,7 +191,7 @@ def test_derivatives_gradient_tab(page, server_url):
 
 def _first_path_start(page) -> tuple[float, float]:
     return page.evaluate(
-        "() => { const d = document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3];"
+        "() => { const d = document.querySelector('.st-key-gd_pick .js-plotly-plot').data[2];"
         " return [d.x[0], d.y[0]]; }"
     )
 
@@ -209,12 +209,12 @@ def test_gradient_descent_click_sets_start_and_lr_redraws(page, server_url):
     wait_idle(page)
     x, y = _first_path_start(page)
     assert 0.5 < x < 1.5 and 1.5 < y < 2.5  # Rosenbrock region x ∈ [-2, 2], y ∈ [-1, 3]
-    before = page.evaluate("() => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3].x.slice(-1)[0]")
+    before = page.evaluate("() => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[2].x.slice(-1)[0]")
     lr = page.locator('.st-key-gd_lr input[type="range"]')
     lr.focus()
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(
-        "b => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[3].x.slice(-1)[0] !== b",
+        "b => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[2].x.slice(-1)[0] !== b",
         arg=before,
         timeout=30_000,
     )

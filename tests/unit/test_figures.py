@@ -18,7 +18,7 @@ import torch
 from components.compute.convolution import ConvGeometry, convolve, multiply_add, output_size, pad, window_taps
 from components.figures.convolution import kernel_figure, multiply_add_figure, sliding_window_figure
 from components.figures.spec import SpecFigure
-from components.figures.theme import PALETTE, apply_theme
+from components.figures.theme import BASE_FONT, PALETTE, PROJECTOR_FONT, apply_theme
 
 LABELS = {"input": "In", "output": "Out", "play": "Play", "pause": "Pause", "step": "Step"}
 SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
@@ -346,3 +346,23 @@ def test_apply_theme_projector_scales_per_point_sizes():
     trace = spec(apply_theme(fig, projector=True))["data"][0]
     assert trace["marker"]["size"] == [18.0, 6.0]
     assert trace["line"]["width"] == 3.0
+
+
+def test_apply_theme_sizes_every_axis_text_with_the_font():
+    """Streamlit's template would keep tick labels at ~12 px: a projector needs them at the figure's font size."""
+    fig = SpecFigure({"data": [], "layout": {"xaxis": {"title": {"text": "x"}}, "yaxis2": {}, "scene": {}}})
+    layout = spec(apply_theme(fig, projector=True))["layout"]
+    axes = [layout["xaxis"], layout["yaxis2"], *(layout["scene"][k] for k in ("xaxis", "yaxis", "zaxis"))]
+    assert all(a["tickfont"]["size"] == PROJECTOR_FONT and a["title"]["font"]["size"] > PROJECTOR_FONT for a in axes)
+    assert layout["xaxis"]["title"]["text"] == "x"
+    bare = spec(apply_theme(SpecFigure({"data": []})))["layout"]
+    assert bare["xaxis"]["tickfont"]["size"] == bare["yaxis"]["tickfont"]["size"] == BASE_FONT
+
+
+def test_apply_theme_keeps_a_figure_s_own_margins_and_scales_them_for_a_projector():
+    def margin(projector: bool) -> dict:
+        fig = SpecFigure({"data": [], "layout": {"margin": {"l": 60, "b": 50}}})
+        return spec(apply_theme(fig, projector=projector))["layout"]["margin"]
+
+    assert margin(False) == {"l": 60, "b": 50}
+    assert margin(True) == {"l": 78, "b": 65}
