@@ -18,7 +18,7 @@ from components.ui.state import remember_arrival  # noqa: E402
 
 st.set_page_config(
     page_title="ML Playground · 机器学习可视化实验室",
-    page_icon=":material/science:",
+    page_icon=str(ROOT / "assets" / "images" / "icon.png"),  # a file: no icon font fetched from the internet
     layout="wide",
     initial_sidebar_state="collapsed" if projector_requested() else "auto",
 )

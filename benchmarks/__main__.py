@@ -1,6 +1,6 @@
 """Run the speed benchmarks and print each number beside its budget.
 
-Usage (from the repository root): ``python -m benchmarks [compute] [rerun] [browser] [startup] [descent]``
+Usage (from the repository root): ``python -m benchmarks [compute] [rerun] [browser] [startup] [descent] [overfitting]``
 (default: all, in that order). Results also go to ``benchmarks/results/latest.json``.
 Exit code 0 unless a benchmark crashed; a missed budget is a result, not a failure.
 """
@@ -29,6 +29,7 @@ BENCHMARKS = {
     "browser": "benchmarks.bench_browser",
     "startup": "benchmarks.bench_startup",
     "descent": "benchmarks.bench_descent",
+    "overfitting": "benchmarks.bench_overfitting",
 }
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 

@@ -142,12 +142,19 @@ def descent_figure(
     longest = max((len(p.xs) for p in paths), default=1)
     ks = sorted({round(i * (longest - 1) / (FRAMES - 1)) for i in range(FRAMES)}) if longest > 1 else [0]
     moving = [*range(RUN_TRACES, RUN_TRACES + 2 * len(paths)), RUN_TRACES + 3 * len(paths)]
-    every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths: they only animate
+    every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths while they move ...
     frames = [
-        {"name": str(k), "data": [*_path_traces(paths, coords, k, names, lrs, every), _loss_markers(losses, k)],
-         "traces": moving}
+        {
+            "name": str(k),
+            "data": [
+                *_path_traces(paths, coords, k, names, lrs, every if k < ks[-1] else 1),  # ... the last one is exact
+                _loss_markers(losses, k),
+            ],
+            "traces": moving,
+            "layout": {"title": {"text": f"{step_label} {k}"}},
+        }
         for k in ks
-    ]  # fmt: skip
+    ]
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"frame": {"duration": 120, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}
     # Fixed margins, no automargin: each automatic margin push makes the browser draw the whole chart again.
@@ -155,6 +162,7 @@ def descent_figure(
     plain = {**still, "showgrid": False, "zeroline": False}
     layout = {
         "height": 560,
+        "title": {"text": f"{step_label} {min(step, longest - 1)}", "x": 0.28, "xanchor": "center", "y": 0.985},
         "images": [image],
         "legend": {"x": 0.66, "y": 0.2, "yanchor": "top"},  # under the loss plot, inside the figure
         "margin": {"l": 60, "r": 10, "t": 40, "b": 50},

@@ -117,3 +117,27 @@ def contour_pixels(z: torch.Tensor, levels: int = 20) -> np.ndarray:
     rgb[edge] = (rgb[edge] * 0.6).astype(np.uint8)
     alpha = np.where(finite.numpy(), 255, 0).astype(np.uint8)
     return np.dstack([rgb, alpha])
+
+
+def class_pixels(probs: torch.Tensor, colours: list[str]) -> np.ndarray:
+    """Decision regions: each pixel takes its most likely class's colour, paler where the model is less sure,
+    with a dark line where the predicted class changes (the decision boundary).
+
+    Args:
+        probs: ``(H, W, C)`` class probabilities, row 0 at the top; ``colours``: ``#rrggbb`` per class.
+
+    Returns:
+        ``(H, W, 3)`` uint8.
+    """
+    p = probs.detach().to(torch.float64).nan_to_num(0.0)
+    c = p.shape[-1]
+    top, label = p.max(dim=-1)
+    sure = ((top - 1 / c) / (1 - 1 / c)).clamp(0, 1)  # 0 at a coin flip, 1 when certain
+    rgb = torch.tensor([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in colours], dtype=torch.float64)
+    strength = (0.12 + 0.38 * sure)[..., None]
+    pixels = 255 * (1 - strength) + rgb[label % len(colours)] * strength
+    edge = torch.zeros(label.shape, dtype=torch.bool)
+    edge[:, :-1] |= label[:, :-1] != label[:, 1:]
+    edge[:-1, :] |= label[:-1, :] != label[1:, :]
+    pixels[edge] = 60.0
+    return pixels.round().to(torch.uint8).numpy()

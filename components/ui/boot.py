@@ -18,15 +18,27 @@ import torch
 import torchvision.transforms.v2.functional  # noqa: F401
 from PIL import Image
 
+import components.figures.autograd
+import components.snippets.autograd
 import components.snippets.convolution
+import components.snippets.derivatives
+import components.snippets.descent
+import components.snippets.overfitting
+import components.ui.autograd
 import components.ui.code_panel
 import components.ui.conv_kernel
 import components.ui.conv_pictures
 import components.ui.conv_views
+import components.ui.derivatives
+import components.ui.descent
 import components.ui.home
-import components.ui.image_input  # noqa: F401
+import components.ui.image_input
+import components.ui.overfitting  # noqa: F401
 
 Image.init()  # register every image plugin now, not on the first upload
+_p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+_p.grad = torch.ones_like(_p)
+torch.optim.Adam([_p], fused=True).step()  # the first optimizer step imports ~1 s of torch internals: pay it here
 torch.set_num_threads(2)  # two cores: both for torch; Streamlit's own work is I/O-bound
 gc.collect()
 gc.freeze()

@@ -21,6 +21,8 @@ def parse_cached(text: str, variables: tuple[str, ...]) -> Expression:
 
 def explain(err: ExpressionError, variables: tuple[str, ...]) -> str:
     """The translated refusal, pointing at the offending piece."""
+    if err.reason == "syntax" and not err.detail.strip():  # "x**": nothing to point at, the text just stops
+        return t("expr.error.incomplete")
     where = t("expr.at", column=err.offset + 1) if err.offset is not None else ""
     return t(f"expr.error.{err.reason}", detail=err.detail, names=", ".join(variables)) + where
 

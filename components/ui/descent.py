@@ -28,6 +28,7 @@ CUSTOM_REGION = ((-3.0, 3.0), (-3.0, 3.0))
 CUSTOM_START = (-2.0, 2.0)
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 3.0, 10.0]
 DEFAULT_RUNS = [("sgd", 0.001), ("momentum", 0.001), ("adam", 0.05), ("rmsprop", 0.01)]
+RUN_DEFAULTS = {f"gd_lr{'' if i == 0 else i + 1}": lr for i, (_, lr) in enumerate(DEFAULT_RUNS)}  # for the reset
 PICKER = "gd_pick"
 PICTURE_GRID = 300  # samples per axis of the contour picture
 
@@ -220,11 +221,18 @@ def landscape(land: Landscape, log: bool) -> dict:
 
 
 def _status(path: Path, minima: tuple) -> tuple[str, str, str]:
+    """Final loss, distance to the nearest known minimum and the outcome, as the table shows them."""
+    if path.diverged_at == 0:
+        return "—", "—", t("gd.undefined_start")
+    if path.diverged_at is not None:
+        return "—", "—", t("gd.diverged", k=path.diverged_at)
     s = summarize(path, minima)
-    if s.diverged_at is not None:
-        status = t("gd.diverged", k=s.diverged_at)
-    elif s.converged:
+    if s.converged:
         status = t("gd.converged", k=s.steps_to_tol)
+    elif not minima and path.converged_at is not None:
+        status = t("gd.stationary", k=path.converged_at)
+    elif not minima:
+        status = t("gd.no_minimum")
     else:
         status = t("gd.not_converged")
     return f"{s.final_loss:.4g}", f"{s.distance:.3g}" if minima else "—", status
@@ -238,6 +246,8 @@ def results_table(names: list[str], result: list[Path], minima: tuple) -> None:
         rows.append(
             {t("gd.col_run"): name, t("gd.col_loss"): loss, t("gd.col_distance"): distance, t("gd.col_status"): status}
         )
-        if path.diverged_at is not None:
+        if path.diverged_at == 0:
+            st.warning(t("gd.undefined_note", name=name), icon=":material/block:")
+        elif path.diverged_at is not None:
             st.warning(t("gd.diverged_note", name=name, k=path.diverged_at), icon=":material/trending_up:")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

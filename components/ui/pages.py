@@ -33,4 +33,6 @@ PAGES = (
     PageInfo(
         "gradient_descent", "gradient-descent", "gd", "optimisation", ":material/trending_down:", "thumb_descent.png"
     ),
+    PageInfo("autograd", "autograd", "ag", "optimisation", ":material/account_tree:", "thumb_autograd.png"),
+    PageInfo("overfitting", "overfitting", "fit", "models", ":material/ssid_chart:", "thumb_overfitting.png"),
 )

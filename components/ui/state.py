@@ -10,11 +10,13 @@ Out-of-range or unknown values in a link fall back to the default.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from components.ui.i18n import t
 
@@ -77,16 +79,21 @@ def clamp_state(key: str, low: float, high: float) -> None:
         st.session_state[key] = min(max(value, low), high)
 
 
-def reset_button(prefix: str, settings_type: type) -> None:
+def reset_button(prefix: str, settings_type: type, extra: dict[str, object] | None = None) -> None:
     """A sidebar button that puts every ``<prefix>_*`` setting back to its default.
 
     URL-bound widgets are *assigned* their defaults (a bound widget whose state
-    is merely deleted would read its old value back from the URL); everything
-    else with the prefix (inspector position, custom kernel...) is dropped.
+    is merely deleted would read its old value back from the URL, and Streamlit
+    refuses to delete a bound URL parameter); everything else with the prefix
+    (inspector position, custom kernel...) is dropped.
+
+    Args:
+        extra: defaults of bound widgets that are not fields of ``settings_type``
+            (e.g. the learning rate of each run: ``{"gd_lr2": 0.001}``).
     """
 
     def reset() -> None:
-        defaults = {f"{prefix}_{f.name}": f.default for f in fields(settings_type)}
+        defaults = {f"{prefix}_{f.name}": f.default for f in fields(settings_type)} | (extra or {})
         for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
             if key not in defaults and not str(key).endswith(("_upload", "_last_good")):
                 st.session_state.pop(key, None)
@@ -94,7 +101,8 @@ def reset_button(prefix: str, settings_type: type) -> None:
             st.session_state[key] = value
         for key in list(st.query_params):
             if key.startswith(f"{prefix}_") and key not in defaults:
-                del st.query_params[key]
+                with contextlib.suppress(StreamlitAPIException):  # a bound widget missing from ``extra``
+                    del st.query_params[key]
 
     st.sidebar.button(t("app.reset"), on_click=reset, key=f"{prefix}_reset", icon=":material/restart_alt:")
 

@@ -41,7 +41,8 @@ def test_kink_is_said():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x +", "not a complete formula"),
+        ("x +", "ends too early"),
+        ("2x", "write 2*x"),
         ("__import__('os')", "__import__"),
         ("z**2", "Unknown name"),
         ("9**9**9", "too big"),

@@ -45,10 +45,22 @@ def test_four_runs_and_every_surface():
 def test_typed_surface_syntax_error_and_singularity():
     at = open_page("gradient_descent", gd_surface="custom", gd_text="x**2 +")
     ok(at)
-    assert any("not a complete formula" in e.value for e in at.error)
+    assert any("ends too early" in e.value for e in at.error)
+    at = open_page("gradient_descent", gd_surface="custom", gd_text="2x + y", gd_x0="0", gd_y0="1")
+    assert any("write 2*x" in e.value for e in at.error)
     at = open_page("gradient_descent", gd_surface="custom", gd_text="1/x + y**2", gd_x0="0", gd_y0="1")
     ok(at)
     assert at.session_state["gd_paths"][0].diverged_at == 0
+    assert table(at)[0]["Result"] == "f is not defined at the start"
+    assert any("not a finite number at the start point" in w.value for w in at.warning)
+
+
+def test_diverged_runs_and_surfaces_without_minimum_say_so():
+    at = open_page("gradient_descent", gd_surface="bowl", gd_lr="10", gd_runs="1")
+    row = table(at)[0]
+    assert row["Final loss"] == "—" and row["Result"].startswith("diverged at step")
+    at = open_page("gradient_descent", gd_surface="saddle", gd_runs="1", gd_steps="30", gd_lr="0.01")
+    assert table(at)[0]["Result"] == "still going down: this surface has no minimum to reach"
 
 
 def test_a_click_on_the_contour_moves_the_start():

@@ -1,0 +1,141 @@
+"""Overfitting · 过拟合: a model learns a training set; the test set shows when it memorises instead."""
+
+import streamlit as st
+
+from components.compute.overfitting import loss_name
+from components.figures.overfitting import sweep_figure, training_figure
+from components.snippets.overfitting import training_code
+from components.ui.code_panel import code_panel
+from components.ui.i18n import explanation, t
+from components.ui.overfitting import (
+    SWEEP,
+    FitSettings,
+    Sweep,
+    capacity_of,
+    current_training,
+    curves_csv,
+    data_controls,
+    data_for,
+    fit_picture,
+    model_controls,
+    restart,
+    run_sweep,
+    start_sweep,
+    stop,
+    stop_sweep,
+    sweep_key,
+    train_controls,
+    train_live,
+)
+from components.ui.projector import show_figure
+from components.ui.state import reset_button
+
+st.title(t("fit.title"))
+st.markdown(t("fit.idea"))
+
+data_spec = data_controls()
+model = model_controls()
+train = train_controls()
+reset_button("fit", FitSettings)
+
+data = data_for(data_spec)
+run = current_training(data_spec, model, train)
+trainer = run.trainer
+st.caption(t(f"fit.loss_{loss_name(data.task)}", n_train=len(data.y_train), n_test=len(data.y_test)))
+
+buttons = st.columns([1, 1, 4])
+buttons[0].button(t("fit.train"), on_click=restart, icon=":material/play_arrow:", key="fit_train_button")
+buttons[1].button(t("fit.stop"), on_click=stop, icon=":material/stop:", key="fit_stop_button")
+progress = buttons[2].empty()
+chart = st.container(key="fit_chart").empty()
+numbers = st.empty()
+LABELS = ("train", "test", "model", "train_loss", "test_loss", "best", "epoch", "loss")
+labels = {k: t(f"fit.label_{k}") for k in LABELS}
+labels |= {"x": "x" if data.task == "regression" else "x₁", "y": "y" if data.task == "regression" else "x₂"}
+
+
+def draw(tr) -> None:
+    """Curves, fit, progress and numbers as they are now (called after every chunk of training)."""
+    st.session_state["fit_result"] = tr  # what the page shows (tests compare the code panel with it)
+    best = tr.best_epoch if tr.epoch > 0 else None
+    fig = training_figure(
+        (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
+        (tr.train_losses, tr.test_losses), best, labels, train.epochs,
+    )  # fmt: skip
+    with chart:
+        show_figure(fig)
+    progress.progress(tr.epoch / train.epochs, text=_status(tr))
+    if tr.epoch == 0:
+        numbers.empty()
+        return
+    a, b = tr.final()
+    with numbers.container():
+        m = st.columns(4)
+        m[0].metric(t("fit.m_train"), f"{a:.4g}")
+        m[1].metric(t("fit.m_test"), f"{b:.4g}")
+        m[2].metric(t("fit.m_gap"), f"{b - a:.3g}", help=t("fit.m_gap_help"))
+        m[3].metric(t("fit.m_best"), str(tr.best_epoch), help=t("fit.m_best_help"))
+        if tr.diverged_at is not None:
+            st.error(t("fit.diverged", k=tr.diverged_at), icon=":material/trending_up:")
+
+
+def _status(tr) -> str:
+    if tr.diverged_at is not None:
+        return t("fit.status_diverged", k=tr.diverged_at)
+    if tr.stopped_at is not None:
+        return t("fit.status_early", k=tr.stopped_at, best=tr.best_epoch)
+    if run.stopped and not tr.done:
+        return t("fit.status_stopped", k=tr.epoch, total=train.epochs)
+    if tr.done:
+        return t("fit.status_done", total=tr.epoch)
+    return t("fit.status_running", k=tr.epoch, total=train.epochs)
+
+
+draw(trainer)
+
+st.subheader(t("fit.sweep_title"))
+st.markdown(t("fit.sweep_idea"))
+key = sweep_key(data_spec, model, train)
+sweep = st.session_state.get(SWEEP)
+cols = st.columns([1, 1, 4])
+cols[0].button(t("fit.sweep_run"), on_click=start_sweep, args=(key, model), key="fit_sweep_button",
+               icon=":material/stacked_line_chart:")  # fmt: skip
+cols[1].button(t("fit.stop"), on_click=stop_sweep, icon=":material/stop:", key="fit_sweep_stop")
+sweep_progress = cols[2].empty()
+sweep_chart = st.container(key="fit_sweep").empty()
+sweep_labels = {
+    "train_loss": labels["train_loss"],
+    "test_loss": labels["test_loss"],
+    "loss": labels["loss"],
+    "current": t("fit.sweep_current"),
+    "capacity": t(f"fit.sweep_axis_{model.kind}"),
+    "capacity_axis": "linear" if model.kind == "poly" else "log",
+}
+
+
+def draw_sweep(s: Sweep) -> None:
+    done = len(s.train)
+    sweep_progress.progress(done / len(s.capacities), text=t("fit.sweep_status", k=done, n=len(s.capacities)))
+    if done:
+        fig = sweep_figure(s.capacities[:done], s.train, s.test, capacity_of(model), sweep_labels)
+        with sweep_chart:
+            show_figure(fig)
+
+
+if sweep is not None and sweep.key == key:
+    draw_sweep(sweep)
+elif sweep is not None:
+    st.caption(t("fit.sweep_outdated"))
+
+csv_slot = st.empty()
+code_panel(training_code(data_spec, model, train), "overfitting.py")
+st.markdown(explanation("overfitting"))
+
+# Last, so the whole page is there while the model trains: the curves grow in place, any click interrupts
+# (a rerun with the same settings continues where it stopped).
+train_live(run, draw)
+csv_slot.download_button(
+    t("fit.csv"), curves_csv(trainer), file_name="loss_curves.csv", mime="text/csv", icon=":material/download:"
+)
+if sweep is not None and sweep.key == key and sweep.running:
+    run_sweep(sweep, draw_sweep)

@@ -1,0 +1,527 @@
+"""Overfitting: the training set fits the parameters, the test set judges them.
+
+Training lowers the loss on the points it sees — mean squared error ``mean((f(x) - y)**2)`` for regression,
+cross-entropy ``mean(logsumexp(z) - z_y)`` for classification — by adjusting the model's parameters with
+``torch.optim``. The test points are never used for a step, so their loss measures how well the model does on
+data it has not seen. A model with too little capacity has a high loss on both sets (underfitting); a model with
+too much capacity for the amount of data fits the noise of its few training points: train loss low, test loss
+high. That gap is overfitting; weight decay (an L2 penalty), dropout and early stopping shrink it.
+
+Everything is float64 on the CPU and deterministic for a given seed: one ``torch.Generator`` draws a data set,
+and a :class:`Trainer` keeps its own random state, so chunked training (for live curves) equals one straight run
+bit for bit. (The page stops early on the test loss to keep one split; in practice that is a validation set.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from itertools import product
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+TASKS: dict[str, str] = {
+    "sine": "regression", "cubic": "regression", "step": "regression", "abs": "regression",
+    "moons": "classification", "circles": "classification", "xor": "classification", "spirals": "classification",
+    "blobs": "classification",
+}  # fmt: skip
+N_RANGE = (10, 1000)
+NOISE_RANGE = (0.0, 1.0)
+TRAIN_FRAC_RANGE = (0.1, 0.9)
+MAX_DEGREE = 20
+MAX_LAYERS = 4
+MAX_WIDTH = 128
+MAX_EPOCHS = 5000
+LR_RANGE = (1e-4, 10.0)
+MAX_SEED = 2**63 - 1
+# The std of the noise is ``noise * NOISE_SCALE[dataset]``: regression adds it to y, classification to both
+# coordinates. Cubic: the default 0.3 gives d2l's 0.1. Classification: 0.3 stays learnable, 1.0 is very noisy.
+NOISE_SCALE = {"sine": 1.0, "cubic": 1 / 3, "step": 1.0, "abs": 1.0,
+               "moons": 0.5, "circles": 0.5, "xor": 0.5, "spirals": 0.25, "blobs": 1.0}  # fmt: skip
+BLOB_STD = 0.25  # spread of each blob before the noise is added
+ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
+F64 = {"dtype": torch.float64}
+# Below this many elements per activation torch runs elementwise ops on one thread anyway (its grain size), but some
+# kernels (fused Adam) still open a parallel region per call; on a busy machine waiting for the second thread there
+# cost 5-10x (measured). Such small problems train on one thread.
+ONE_THREAD_BELOW = 32768
+
+
+def _check_int(name: str, value: object, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}]. Got {value!r}")
+
+
+def _check_float(name: str, value: object, lo: float, hi: float, hi_open: bool = False) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
+    if not ok or (hi_open and value == hi):
+        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}{')' if hi_open else ']'}. Got {value!r}")
+
+
+def _check_choice(name: str, value: object, choices: dict) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}. Got {value!r}")
+
+
+# --- data ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A data set of the page: a :data:`TASKS` key, ``n`` points in ``[10, 1000]``, ``noise`` in ``[0, 1]`` (std
+    ``noise * NOISE_SCALE[dataset]``), the fraction ``train_frac`` in ``[0.1, 0.9]`` used for training, a seed."""
+
+    dataset: str = "sine"
+    n: int = 30
+    noise: float = 0.3
+    train_frac: float = 0.5
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Data:
+    """A split data set. ``x_*``: ``(m, d)`` float64, ``d = 1`` (regression) or 2. ``y_*``: ``(m,)`` float64
+    targets (regression) or int64 labels in ``[0, n_classes)``. ``n_classes`` is 0 for regression."""
+
+    task: str
+    n_classes: int
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+
+def _regression(name: str, n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.randn(n, generator=g, **F64) if name == "cubic" else torch.rand(n, generator=g, **F64) * 2 - 1
+    if name == "sine":
+        y = torch.sin(math.pi * x)
+    elif name == "cubic":  # d2l: 5 + 1.2 x - 3.4 x^2/2! + 5.6 x^3/3!
+        y = 5 + 1.2 * x - 3.4 * x**2 / 2 + 5.6 * x**3 / 6
+    elif name == "step":
+        y = (x > 0).to(torch.float64)
+    else:
+        y = x.abs()
+    return x[:, None], y
+
+
+def _classification(name: str, n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    n_classes = 3 if name == "blobs" else 2
+    labels = torch.arange(n) % n_classes  # balanced classes
+    if name == "xor":  # uniform in the quadrants of [-2, 2]^2 where sign(x1 * x2) is +1 (class 1) or -1 (class 0)
+        mag = torch.rand(n, 2, generator=g, **F64) * 2
+        s1 = torch.randint(0, 2, (n,), generator=g).to(torch.float64) * 2 - 1
+        return mag * torch.stack([s1, s1 * (2 * labels - 1)], 1), labels
+    if name == "blobs":  # centres on a circle of radius 1.2
+        angles = math.pi / 2 + 2 * math.pi / 3 * labels.to(torch.float64)
+        centres = 1.2 * torch.stack([angles.cos(), angles.sin()], 1)
+        return centres + BLOB_STD * torch.randn(n, 2, generator=g, **F64), labels
+    t = torch.rand(n, generator=g, **F64)
+    side = labels.to(torch.float64)
+    if name == "moons":  # sklearn's half circles, centred: class 1 is the lower, shifted one
+        a = math.pi * t
+        x = torch.stack([a.cos() + side - 0.5, (1 - 2 * side) * a.sin() + 0.5 * side - 0.25], 1)
+        return x * 1.2, labels
+    if name == "circles":  # outer ring radius 1.5 (class 0), inner 0.75 (class 1)
+        a, r = 2 * math.pi * t, 1.5 - 0.75 * side
+        return torch.stack([r * a.cos(), r * a.sin()], 1), labels
+    r, a = 2 * t, 1.75 * 2 * math.pi * t + math.pi * side  # spirals: 1.75 turns each, the second turned by pi
+    return torch.stack([r * a.sin(), r * a.cos()], 1), labels
+
+
+def make_data(spec: DataSpec) -> Data:
+    """Draw ``spec.n`` points and split them at random into a training and a test set.
+
+    One ``torch.Generator`` seeded with ``spec.seed`` draws the inputs, then the noise, then the split.
+    Regression (``x`` of shape ``(n, 1)``): sine ``sin(pi x)``, step ``[x > 0]`` and abs ``|x|`` with
+    ``x ~ U(-1, 1)``; cubic ``5 + 1.2x - 3.4x^2/2! + 5.6x^3/3!`` with ``x ~ N(0, 1)``; ``y`` plus
+    ``N(0, (noise * NOISE_SCALE)^2)``. Classification (``x`` of shape ``(n, 2)``, roughly in ``[-2, 2]``): moons,
+    circles, xor, spirals (2 classes) and blobs (3 classes), balanced, labels from the clean points, then
+    ``N(0, (noise * NOISE_SCALE)^2)`` added to each coordinate.
+
+    Args:
+        spec: the settings; every field is validated.
+
+    Returns:
+        :class:`Data` with ``round(n * train_frac)`` training points, clamped to ``[1, n - 1]``.
+    """
+    _check_choice("dataset", spec.dataset, TASKS)
+    _check_int("n", spec.n, *N_RANGE)
+    _check_float("noise", spec.noise, *NOISE_RANGE)
+    _check_float("train_frac", spec.train_frac, *TRAIN_FRAC_RANGE)
+    _check_int("seed", spec.seed, 0, MAX_SEED)
+    g = torch.Generator().manual_seed(spec.seed)
+    task, std = TASKS[spec.dataset], spec.noise * NOISE_SCALE[spec.dataset]
+    if task == "regression":
+        x, y = _regression(spec.dataset, spec.n, g)
+        y = y + std * torch.randn(spec.n, generator=g, **F64)
+    else:
+        x, y = _classification(spec.dataset, spec.n, g)
+        x = x + std * torch.randn(spec.n, 2, generator=g, **F64)
+    perm = torch.randperm(spec.n, generator=g)
+    n_train = min(max(round(spec.n * spec.train_frac), 1), spec.n - 1)
+    tr, te = perm[:n_train], perm[n_train:]
+    n_classes = 0 if task == "regression" else 3 if spec.dataset == "blobs" else 2
+    return Data(task, n_classes, x[tr], y[tr], x[te], y[te])
+
+
+# --- models --------------------------------------------------------------------------------------------------
+
+
+def _exponents(degree: int, d: int) -> list[tuple[int, ...]]:
+    """Exponent tuples of the monomials of total degree 1..degree, by degree, then the first exponent falling."""
+    rows = [e for e in product(range(degree, -1, -1), repeat=d) if 1 <= sum(e) <= degree]
+    return sorted(rows, key=sum)  # sorted() is stable: within a degree the product order remains
+
+
+def n_poly_features(degree: int, d: int) -> int:
+    """Number of monomials of ``d`` variables with total degree in ``[1, degree]``: ``C(degree + d, d) - 1``."""
+    return math.comb(degree + d, d) - 1
+
+
+class PolyFeatures(nn.Module):
+    """All monomials ``(x1/s1)^a1 ... (xd/sd)^ad`` with ``1 <= a1 + ... + ad <= degree``.
+
+    ``s`` is the input scale, the largest ``|x|`` of the training points per coordinate (:class:`Trainer` sets
+    it), so every feature of a training point lies in ``[-1, 1]`` and degree 20 stays trainable. (d2l's
+    ``x^i / i!`` scaling does that too, but for ``|x| <= 1`` it shrinks ``x^15`` below ``1e-12``; measured on the
+    page's 15-point sine, degree 15 then ends with degree 3's train loss and cannot overfit.) The constant is left
+    out: the following ``nn.Linear`` has a bias. Order: by total degree, then by the first exponent, falling
+    (``x, y, x^2, xy, y^2, ...``); the int64 buffer ``exponents`` ``(m, d)`` holds them.
+    """
+
+    def __init__(self, degree: int, d: int = 1, scale: torch.Tensor | None = None):
+        """Args: ``degree`` in ``[1, 20]``, ``d`` input coordinates (1 or 2), ``scale`` ``(d,)`` positive finite
+        (``None``: ones)."""
+        super().__init__()
+        _check_int("degree", degree, 1, MAX_DEGREE)
+        _check_int("d", d, 1, 2)
+        scale = torch.ones(d, **F64) if scale is None else torch.as_tensor(scale, **F64).reshape(-1)
+        if scale.shape != (d,) or not bool(torch.isfinite(scale).all() and (scale > 0).all()):
+            raise ValueError(f"scale must hold {d} positive finite numbers. Got {scale.tolist()}")
+        self.degree, self.d = degree, d
+        exps = torch.tensor(_exponents(degree, d))  # (m, d)
+        self.register_buffer("exponents", exps)
+        self.register_buffer("powers", torch.arange(degree + 1, dtype=torch.float64))
+        self.register_buffer("first", exps[:, 0].clone())
+        self.register_buffer("second", exps[:, -1].clone())
+        self.register_buffer("scale", scale.clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(n, d)`` -> ``(n, m)`` with ``m = n_poly_features(degree, d)``."""
+        powers = (x / self.scale)[:, :, None].pow(self.powers)  # (n, d, degree + 1): each power computed once
+        if self.d == 1:
+            return powers[:, 0, 1:]
+        return powers[:, 0, self.first] * powers[:, 1, self.second]  # 10x faster than pow on (n, m, 2)
+
+    def extra_repr(self) -> str:
+        return f"degree={self.degree}, d={self.d}, scale={[round(v, 4) for v in self.scale.tolist()]}"
+
+
+def input_scale(x: torch.Tensor) -> torch.Tensor:
+    """The :class:`PolyFeatures` scale for training inputs ``x`` ``(n, d)``: ``max |x|`` per coordinate as a
+    ``(d,)`` float64 tensor (1 where that is 0 or not finite)."""
+    scale = x.detach().to(torch.float64).abs().amax(0)
+    return torch.where(torch.isfinite(scale) & (scale > 0), scale, torch.ones_like(scale))
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model of the page: ``"poly"`` (``degree`` in ``[1, 20]``) or ``"mlp"`` (``layers`` hidden layers in
+    ``[0, 4]`` of ``width`` in ``[1, 128]`` units, an :data:`ACTIVATIONS` key and ``dropout`` in ``[0, 0.9)``)."""
+
+    kind: str = "poly"
+    degree: int = 3
+    layers: int = 1
+    width: int = 16
+    activation: str = "relu"
+    dropout: float = 0.0
+
+
+def _check_model(spec: ModelSpec) -> None:
+    _check_choice("kind", spec.kind, {"poly": 0, "mlp": 0})
+    _check_int("degree", spec.degree, 1, MAX_DEGREE)
+    _check_int("layers", spec.layers, 0, MAX_LAYERS)
+    _check_int("width", spec.width, 1, MAX_WIDTH)
+    _check_choice("activation", spec.activation, ACTIVATIONS)
+    _check_float("dropout", spec.dropout, 0.0, 0.9, hi_open=True)
+
+
+def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tensor | None = None) -> nn.Module:
+    """Build the float64 model; its initial weights come from the global torch RNG (the caller seeds it).
+
+    Args:
+        spec: the settings; every field is validated, also the ones the kind ignores.
+        in_dim: input coordinates, 1 or 2.
+        out_dim: 1 for regression, the number of classes (logits) for classification, in ``[1, 16]``.
+        x_scale: poly only, the :class:`PolyFeatures` scale ``(in_dim,)`` (``None``: ones); see :func:`input_scale`.
+
+    Returns:
+        poly: ``Sequential(PolyFeatures, Linear)``; mlp: ``Sequential(*[Linear, activation, Dropout] * layers,
+        Linear)``. Input ``(n, in_dim)``, output ``(n, out_dim)``.
+    """
+    _check_model(spec)
+    _check_int("in_dim", in_dim, 1, 2)
+    _check_int("out_dim", out_dim, 1, 16)
+    if spec.kind == "poly":
+        feats = PolyFeatures(spec.degree, in_dim, x_scale)
+        return nn.Sequential(feats, nn.Linear(n_poly_features(spec.degree, in_dim), out_dim, **F64))
+    mods: list[nn.Module] = []
+    for i in range(spec.layers):
+        mods += [nn.Linear(in_dim if i == 0 else spec.width, spec.width, **F64), ACTIVATIONS[spec.activation]()]
+        mods.append(nn.Dropout(spec.dropout))
+    mods.append(nn.Linear(spec.width if spec.layers else in_dim, out_dim, **F64))
+    return nn.Sequential(*mods)
+
+
+# --- training ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """Training settings: an :data:`OPTIMIZERS` key, ``lr`` in ``[1e-4, 10]``, ``epochs`` in ``[1, 5000]``,
+    ``batch_size`` in ``[0, 1000]`` (0 or at least the training set: full batch; else mini-batches reshuffled every
+    epoch by the trainer's generator, the last one smaller), the optimizer's
+    L2 ``weight_decay`` in ``[0, 1]``, and ``early_stopping`` after ``patience`` epochs in ``[1, 5000]`` without a
+    new best test loss."""
+
+    optimizer: str = "adam"
+    lr: float = 0.01
+    epochs: int = 500
+    batch_size: int = 0
+    weight_decay: float = 0.0
+    early_stopping: bool = False
+    patience: int = 100
+
+
+def _check_train(spec: TrainSpec) -> None:
+    _check_choice("optimizer", spec.optimizer, OPTIMIZERS)
+    _check_float("lr", spec.lr, *LR_RANGE)
+    _check_int("epochs", spec.epochs, 1, MAX_EPOCHS)
+    _check_int("batch_size", spec.batch_size, 0, N_RANGE[1])
+    _check_float("weight_decay", spec.weight_decay, 0.0, 1.0)
+    if not isinstance(spec.early_stopping, bool):
+        raise ValueError(f"early_stopping must be True or False. Got {spec.early_stopping!r}")
+    _check_int("patience", spec.patience, 1, MAX_EPOCHS)
+
+
+def loss_name(task: str) -> str:
+    """``"mse"`` for ``"regression"``, ``"cross_entropy"`` for ``"classification"``."""
+    _check_choice("task", task, {"regression": 0, "classification": 0})
+    return "mse" if task == "regression" else "cross_entropy"
+
+
+def loss_fn(task: str) -> nn.Module:
+    """``nn.MSELoss()`` (on the ``(n,)`` squeezed output) or ``nn.CrossEntropyLoss()`` (on ``(n, C)`` logits and
+    int64 labels), both the mean over the points."""
+    return nn.MSELoss() if loss_name(task) == "mse" else nn.CrossEntropyLoss()
+
+
+@contextmanager
+def _threads(n: int) -> Iterator[None]:
+    """Run torch on ``n`` threads inside the block. With torch's OpenMP backend the setting belongs to the calling
+    thread, so other Streamlit sessions keep theirs."""
+    before = torch.get_num_threads()
+    if n == before:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class Trainer:
+    """Chunked training so a UI can draw curves while it runs: ``Trainer(...).run(k)`` trains up to ``k`` more
+    epochs; ``run(100)`` twice equals ``run(200)`` once, bit for bit, whatever else uses the RNG in between.
+
+    Attributes:
+        epoch: epochs done; after a divergence the last one recorded (``len(train_losses) == epoch + 1``).
+        train_losses, test_losses: index ``e`` is the loss on the whole set after ``e`` epochs (``0``: before
+            training), in eval mode (no dropout), without autograd. Always finite.
+        done: all epochs run, stopped early or diverged.
+        diverged_at: first epoch whose train or test loss or any parameter is not finite (its losses are not
+            recorded and the weights of the epoch before are put back), else ``None``.
+        stopped_at: the epoch where early stopping stopped, ``best_epoch + patience``, else ``None``.
+        best_epoch: index of the lowest test loss so far (the first on a tie).
+        model: the ``nn.Module``; with early stopping the weights of ``best_epoch`` are restored when done.
+    """
+
+    def __init__(self, data: Data, model: ModelSpec, train: TrainSpec, seed: int = 0):
+        """Build the model from ``seed`` (its own RNG; the global one is left as it was) and the optimizer; a
+        polynomial's features are scaled by :func:`input_scale` of ``data.x_train``.
+
+        Args:
+            data: from :func:`make_data`.
+            model: the model settings (validated).
+            train: the training settings (validated).
+            seed: integer in ``[0, 2**63 - 1]``; seeds the initial weights, the batch order and dropout.
+        """
+        _check_train(train)
+        _check_int("seed", seed, 0, MAX_SEED)
+        _check_choice("task", data.task, {"regression": 0, "classification": 0})
+        if data.task == "classification" and not 2 <= data.n_classes <= 16:
+            raise ValueError(f"n_classes must be in [2, 16] for classification. Got {data.n_classes}")
+        self.data, self.model_spec, self.train_spec = data, model, train
+        self._regression = data.task == "regression"
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            out_dim, x_scale = 1 if self._regression else data.n_classes, input_scale(data.x_train)
+            self.model = build_model(model, data.x_train.shape[1], out_dim, x_scale)
+            self._rng_state = torch.get_rng_state()
+        self._gen = torch.Generator().manual_seed(seed)  # mini-batch order
+        self._params = list(self.model.parameters())
+        # Fused Adam is the fastest for these tiny parameters on the CPU; for SGD the plain per-tensor loop.
+        fast = {"fused": True} if train.optimizer == "adam" else {"foreach": False}
+        self._opt = OPTIMIZERS[train.optimizer](self._params, lr=train.lr, weight_decay=train.weight_decay, **fast)
+        self._loss = F.mse_loss if self._regression else F.cross_entropy
+        self._n_train = len(data.x_train)
+        self._x_all, self._y_all = torch.cat([data.x_train, data.x_test]), torch.cat([data.y_train, data.y_test])
+        n, n_test = self._n_train, len(data.x_test)
+        self._avg = torch.zeros(2, n + n_test, **F64)  # row 0 averages the train points, row 1 the test points
+        self._avg[0, :n], self._avg[1, n:] = 1 / n, 1 / n_test
+        self._dropout = any(isinstance(m, nn.Dropout) and m.p > 0 for m in self.model.modules())
+        widest = max(m.in_features for m in self.model.modules() if isinstance(m, nn.Linear))
+        self._small = len(self._x_all) * widest < ONE_THREAD_BELOW
+        self._last = [p.detach().clone() for p in self._params]  # weights before the current epoch
+        self._best: list[torch.Tensor] | None = None
+        self.epoch, self.train_losses, self.test_losses = 0, [], []
+        self.done, self.diverged_at, self.stopped_at, self.best_epoch = False, None, None, 0
+        self.model.eval()
+        self._record()
+
+    def _evaluate(self) -> list[float]:
+        """Train loss, test loss and the L1 norm of all parameters (non-finite if any is): few ops, one conversion.
+
+        The per-point losses of both sets come from one forward pass; their means are one product with ``_avg``.
+        """
+        with torch.no_grad():
+            out = self.model(self._x_all)
+            if self._regression:
+                per_point = (out.squeeze(-1) - self._y_all).square()
+            else:
+                per_point = F.cross_entropy(out, self._y_all, reduction="none")
+            norms = torch.stack(torch._foreach_norm(self._params, 1)).sum()
+            return torch.cat([self._avg @ per_point, norms.reshape(1)]).tolist()
+
+    def _record(self) -> None:
+        """Evaluate the current weights as epoch ``self.epoch``: record, or detect divergence; update the best."""
+        tr, te, norm = self._evaluate()
+        if not (math.isfinite(tr) and math.isfinite(te) and math.isfinite(norm)):
+            self.diverged_at, self.epoch = self.epoch, max(self.epoch - 1, 0)
+            with torch.no_grad():
+                torch._foreach_copy_(self._params, self._last)
+            return self._finish()
+        self.train_losses.append(tr)
+        self.test_losses.append(te)
+        early = self.train_spec.early_stopping
+        if self.epoch == 0 or te < self.test_losses[self.best_epoch]:
+            self.best_epoch = self.epoch
+            if early:
+                self._best = [p.detach().clone() for p in self._params]
+        elif early and self.epoch - self.best_epoch >= self.train_spec.patience:
+            self.stopped_at = self.epoch
+            return self._finish()
+        if self.epoch >= self.train_spec.epochs:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.done = True
+        if self._best is not None:
+            with torch.no_grad():
+                torch._foreach_copy_(self._params, self._best)
+        self.model.eval()
+
+    def _train_epoch(self) -> None:
+        x, y, bs = self.data.x_train, self.data.y_train, self.train_spec.batch_size
+        if bs == 0 or bs >= self._n_train:  # full batch: no shuffling needed
+            batches = [(x, y)]
+        else:
+            perm = torch.randperm(self._n_train, generator=self._gen)
+            batches = zip(x[perm].split(bs), y[perm].split(bs), strict=True)
+        if self._dropout:  # without dropout train and eval mode compute the same, so skip the switch
+            self.model.train()
+        for xb, yb in batches:
+            self._opt.zero_grad()
+            out = self.model(xb)
+            loss = self._loss(out.squeeze(-1) if self._regression else out, yb)
+            loss.backward()
+            self._opt.step()
+        if self._dropout:
+            self.model.eval()
+
+    def run(self, epochs: int) -> None:
+        """Train up to ``epochs`` more epochs (an integer in ``[0, 5000]``); a no-op once :attr:`done`."""
+        _check_int("epochs", epochs, 0, MAX_EPOCHS)
+        if self.done or epochs == 0:
+            return
+        # Dropout draws from the global RNG: use this trainer's own state.
+        with torch.random.fork_rng(devices=[]), _threads(1 if self._small else torch.get_num_threads()):
+            torch.set_rng_state(self._rng_state)
+            try:
+                for _ in range(min(epochs, self.train_spec.epochs - self.epoch)):
+                    torch._foreach_copy_(self._last, [p.detach() for p in self._params])
+                    self._train_epoch()
+                    self.epoch += 1
+                    self._record()
+                    if self.done:
+                        break
+            finally:
+                self._rng_state = torch.get_rng_state()
+
+    def final(self) -> tuple[float, float]:
+        """``(train, test)`` loss reported: at :attr:`best_epoch` with early stopping, else at the last epoch."""
+        if not self.train_losses:  # diverged before any epoch: nothing finite to report
+            return math.nan, math.nan
+        i = self.best_epoch if self.train_spec.early_stopping else len(self.train_losses) - 1
+        return self.train_losses[i], self.test_losses[i]
+
+    def predict(self, x: torch.Tensor) -> torch.Tensor:
+        """Eval mode, no autograd. ``x``: ``(n, d)`` points. Returns regression ``(n,)`` float64 values,
+        classification ``(n, C)`` softmax probabilities; non-finite values are returned, never raised."""
+        d = self.data.x_train.shape[1]
+        if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != d:
+            raise ValueError(f"x must be a (n, {d}) tensor. Got {getattr(x, 'shape', type(x).__name__)}")
+        self.model.eval()
+        with torch.no_grad():
+            out = self.model(x.to(torch.float64))
+            return out.squeeze(-1) if self._regression else torch.softmax(out, dim=1)
+
+
+def fit(data: Data, model: ModelSpec, train: TrainSpec, seed: int = 0) -> Trainer:
+    """Train to the end in one go: ``Trainer(data, model, train, seed)`` then ``run(train.epochs)``."""
+    trainer = Trainer(data, model, train, seed)
+    trainer.run(train.epochs)
+    return trainer
+
+
+def capacities(model: ModelSpec) -> list[int]:
+    """The capacities a sweep tries: poly degrees 1..15, mlp widths 1, 2, 4, ..., 128."""
+    _check_choice("kind", model.kind, {"poly": 0, "mlp": 0})
+    return list(range(1, 16)) if model.kind == "poly" else [2**i for i in range(8)]
+
+
+def sweep(
+    data: Data, model: ModelSpec, train: TrainSpec, capacities: list[int], seed: int = 0
+) -> Iterator[tuple[int, float, float]]:
+    """Train a fresh model (same seed) for each capacity — poly: ``degree``, mlp: ``width`` — to the end.
+
+    Args:
+        data, model, train, seed: as for :func:`fit`; ``model``'s degree or width is replaced.
+        capacities: the degrees (``[1, 20]``) or widths (``[1, 128]``), validated before any training.
+
+    Returns:
+        A lazy iterator (validation happens at the call): one ``(capacity, train loss, test loss)`` per capacity,
+        as :meth:`Trainer.final` reports them, in the given order, each trained when it is asked for.
+    """
+    _check_model(model)
+    field, hi = ("degree", MAX_DEGREE) if model.kind == "poly" else ("width", MAX_WIDTH)
+    for c in capacities:
+        _check_int(f"capacity ({field})", c, 1, hi)
+    capacities = list(capacities)
+    return ((c, *fit(data, replace(model, **{field: c}), train, seed).final()) for c in capacities)
