@@ -84,16 +84,14 @@ _WATCH = """() => {
 def _browser() -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from tools.live_server import chromium_available, launch_chromium, live_server, wait_idle
+    from tools.live_server import chromium_available, launch_chromium, live_server, open_ready, wait_idle
 
     if not chromium_available():
         raise RuntimeError("Chromium not found at /usr/bin/chromium")
     with live_server() as url, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/gradient-descent?gd_runs=4&gd_steps=300")
-        page.locator(".st-key-gd_pick .js-plotly-plot").wait_for(timeout=60_000)
-        wait_idle(page)
+        open_ready(page, f"{url}/gradient-descent?gd_runs=4&gd_steps=300", ".st-key-gd_pick .js-plotly-plot")
         slider = page.locator('.st-key-gd_lr input[type="range"]')
         times = []
         for i in range(PRESSES):

@@ -17,6 +17,7 @@ from typing import Any
 from benchmarks.common import Check, Report, summary
 
 DEFAULT_BUDGET_S, GAP_BUDGET_MS, SWEEP_BUDGET_S = 1.5, 200.0, 10.0
+CHART = ".st-key-fit_chart .js-plotly-plot"
 LIVE_QUERY = "fit_model=mlp&fit_layers=2&fit_width=64&fit_epochs=3000"
 
 _WATCH = """(epochs) => {
@@ -65,7 +66,7 @@ def _browser() -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     from components.ui.overfitting import FitSettings
-    from tools.live_server import chromium_available, launch_chromium, live_server, wait_idle
+    from tools.live_server import chromium_available, launch_chromium, live_server, open_ready, wait_idle
 
     if not chromium_available():
         raise RuntimeError("Chromium not found at /usr/bin/chromium")
@@ -74,9 +75,7 @@ def _browser() -> dict[str, Any]:
     with live_server() as url, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/overfitting")
-        page.locator(".st-key-fit_chart .js-plotly-plot").wait_for(timeout=60_000)
-        wait_idle(page)
+        open_ready(page, f"{url}/overfitting", CHART)
         train = page.locator(".st-key-fit_train_button button")
         times = []
         for _ in range(5):
@@ -88,9 +87,7 @@ def _browser() -> dict[str, Any]:
         out["default"] = summary(times)
 
         live_epochs = 3000
-        page.goto(f"{url}/overfitting?{LIVE_QUERY}")
-        page.locator(".st-key-fit_chart .js-plotly-plot").wait_for(timeout=60_000)
-        wait_idle(page)
+        open_ready(page, f"{url}/overfitting?{LIVE_QUERY}", CHART)
         page.evaluate(_WATCH, live_epochs)
         train.click()
         page.wait_for_function("() => window.__fit.end !== null", timeout=120_000)
@@ -100,9 +97,7 @@ def _browser() -> dict[str, Any]:
         out["live"] = summary(gaps) | {"redraws": len(stamps), "seconds": (stamps[-1] - stamps[0]) / 1000}
         wait_idle(page)
 
-        page.goto(f"{url}/overfitting")
-        page.locator(".st-key-fit_chart .js-plotly-plot").wait_for(timeout=60_000)
-        wait_idle(page)
+        open_ready(page, f"{url}/overfitting", CHART)
         sweeps = []
         for _ in range(2):
             start = time.perf_counter()

@@ -94,3 +94,10 @@ def launch_chromium(playwright):
 def wait_idle(page, timeout: float = 60_000) -> None:
     """Wait for the script run to finish, as Streamlit's own e2e suite does."""
     page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_ready(page, url: str, selector: str, timeout: float = 60_000) -> None:
+    """Go to ``url`` and wait until ``selector`` is there and the script run has finished."""
+    page.goto(url)
+    page.locator(selector).first.wait_for(timeout=timeout)
+    wait_idle(page, timeout)

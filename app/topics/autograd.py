@@ -75,20 +75,23 @@ if tabs[1].open:
             st.info(t("ag.no_backward"), icon=":material/info:")
             st.stop()
         st.code(f"{leaf} = torch.tensor({vector})\nout = {text}   # shape ({len(vector)},)\nout.backward()", "python")
-        error = scalar_error(text, vector_values, grads)
-        if error is None:
-            st.success(t("ag.no_error"), icon=":material/check:")
-        else:
-            st.error(f"RuntimeError: {error}", icon=":material/error:")
-            st.markdown(t("ag.why_scalar"))
+        pressed = st.button("out.backward()", key="ag_backward", icon=":material/play_arrow:", help=t("ag.press_help"))
+        st.session_state["ag_pressed"] = pressed or st.session_state.get("ag_pressed", False)  # stays shown
         results = fixes(text, vector_values, grads)
         st.session_state["ag_fixes"] = results
-        st.markdown(t("ag.fixes_title"))
-        rows = []
-        for fix, label in (("sum", "out.sum().backward()"), ("mean", "out.mean().backward()"),
-                           ("ones", "out.backward(gradient=torch.ones_like(out))")):  # fmt: skip
-            rows.append({t("ag.col_fix"): label} | {f"{k}.grad": str(v.tolist()) for k, v in results[fix].items()})
-        st.dataframe(rows, hide_index=True, width="stretch")
+        if st.session_state["ag_pressed"]:
+            error = scalar_error(text, vector_values, grads)
+            if error is None:
+                st.success(t("ag.no_error"), icon=":material/check:")
+            else:
+                st.error(f"RuntimeError: {error}", icon=":material/error:")
+                st.markdown(t("ag.why_scalar"))
+            st.markdown(t("ag.fixes_title"))
+            fix_names = (("sum", "out.sum().backward()"), ("mean", "out.mean().backward()"),
+                         ("ones", "out.backward(gradient=torch.ones_like(out))"))  # fmt: skip
+            rows = [{t("ag.col_fix"): label} | {f"{k}.grad": str(v.tolist()) for k, v in results[fix].items()}
+                    for fix, label in fix_names]  # fmt: skip
+            st.dataframe(rows, hide_index=True, width="stretch")
         st.markdown(t("ag.accumulate_title"))
         times = st.slider(t("ag.times"), 1, 5, D.times, **bound("ag_times"))
         try:

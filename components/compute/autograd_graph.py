@@ -13,6 +13,7 @@ as ``x.reciprocal() * 3``: one torch function call, two autograd nodes. The disp
 
 from __future__ import annotations
 
+import builtins
 import io
 import keyword
 import math
@@ -29,6 +30,9 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from components.compute.expressions import CONSTANTS, FUNCTIONS, ExpressionError, parse_expression
 
 MAX_LEAVES = 8
+# Names of the code panels' own variables and modules, and Python's builtins: not allowed as leaves.
+RESERVED = frozenset({"torch", "math", "loss", "out", "forward", "fix", "fixes", "leaf", "grads", "accumulated",
+                      "call"}) | frozenset(dir(builtins))  # fmt: skip
 MAX_VECTOR = 1000  # elements in one vector leaf
 Values = dict[str, float | list[float]]
 
@@ -67,14 +71,19 @@ def leaf_names(text: str) -> tuple[str, ...]:
         The names that are neither functions nor constants of the language, e.g. ``("w", "x", "b", "y")``.
 
     Raises:
-        ExpressionError: the text is refused by the language, or uses no variable (reason ``no_leaves``) or
-            more than :data:`MAX_LEAVES` (reason ``too_many_leaves``, detail: the first name over the limit).
+        ExpressionError: the text is refused by the language, or uses no variable (reason ``no_leaves``),
+            more than :data:`MAX_LEAVES` (reason ``too_many_leaves``, detail: the first name over the limit) or a
+            :data:`RESERVED` name (reason ``reserved``).
     """
     found: dict[str, int] = {}  # name -> column of first appearance
     for name, col in _name_tokens(text):
         found.setdefault(name, col)
     used = parse_expression(text, tuple(found)).used_variables()  # validates everything; raises ExpressionError
     names = tuple(n for n in found if n in used)
+    taken = [n for n in names if n in RESERVED]
+    if taken:  # the code panel is a Python script: a leaf called "loss" or "torch" would overwrite its names
+        message = f"{taken[0]!r} is a name the generated PyTorch code needs; call the variable differently"
+        raise ExpressionError("reserved", taken[0], message, found[taken[0]])
     if not names:
         raise ExpressionError("no_leaves", "", f"the formula has no variable, so no graph to show. Got {text!r}")
     if len(names) > MAX_LEAVES:

@@ -8,7 +8,7 @@ import torch
 from components.compute.descent import Path
 from components.figures.raster import contour_pixels, data_uri, encode
 from components.figures.spec import SpecFigure, finite_values
-from components.figures.theme import PALETTE
+from components.figures.theme import PALETTE, log_axis
 
 RUN_COLOURS = [PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4]]  # vermilion, blue, green, pink
 CLICK_CELLS = 24  # the invisible click grid: 24 x 24 points (each SVG marker costs render time)
@@ -176,7 +176,7 @@ def descent_figure(
             "domain": [0.35, 1],
             "anchor": "x2",
             "title": {"text": "f"},
-            **_loss_scale([p.losses for p in paths], log_loss),
+            **(log_axis(torch.cat([p.losses for p in paths]).tolist()) if log_loss else {"type": "linear"}),
             **still,
         },
         "updatemenus": [
@@ -200,16 +200,6 @@ def _log_losses(paths: list[Path], log: bool) -> bool:
     """A log loss axis only when asked and every finite loss is positive (the camel and the saddle go below 0)."""
     finite = [p.losses[torch.isfinite(p.losses)] for p in paths]
     return log and all(bool((v > 0).all()) for v in finite)
-
-
-def _loss_scale(losses: list[torch.Tensor], log: bool) -> dict:
-    """Linear, or log with powers of ten; over two decades or more only the powers of ten are labelled."""
-    if not log:
-        return {"type": "linear", "exponentformat": "power"}
-    values = torch.cat(losses)
-    values = values[torch.isfinite(values)]
-    decades = float(values.max().log10() - values.min().log10()) if values.numel() else 0.0
-    return {"type": "log", "exponentformat": "power", **({"dtick": 1} if decades >= 2 else {})}
 
 
 def _loss_markers(losses: list[list[float | None]], step: int) -> dict:

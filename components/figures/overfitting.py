@@ -7,14 +7,11 @@ margins is one cheap redraw in the browser per update (see ``descent.py``).
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import torch
 
 from components.figures.raster import class_pixels, data_uri, encode
 from components.figures.spec import SpecFigure, finite_values
-from components.figures.theme import PALETTE
+from components.figures.theme import PALETTE, log_axis
 
 CLASS_COLOURS = [PALETTE[0], PALETTE[3], PALETTE[2]]  # blue, vermilion, green
 TRAIN_COLOUR, TEST_COLOUR, FIT_COLOUR = PALETTE[0], PALETTE[3], "#000000"
@@ -133,26 +130,18 @@ def training_figure(
             "hovermode": "closest",
             "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
             "xaxis": {"domain": [0, 0.46], "range": x_range, "title": {"text": labels["x"]}, "zeroline": False,
+                      "showgrid": not classes,
                       **still},
             "yaxis": {"range": y_range, "title": {"text": labels["y"]}, "zeroline": False, **still,
+                      "showgrid": not classes,
                       **({"scaleanchor": "x", "constrain": "domain"} if classes else {})},
             "xaxis2": {"domain": [0.56, 1], "anchor": "y2", "range": [0, max(epochs, 1)],
                        "title": {"text": labels["epoch"]}, **still},
-            "yaxis2": {"anchor": "x2", "type": "log", "title": {"text": labels["loss"]}, "exponentformat": "power",
-                       **_log_range(train_curve + test_curve), **still},
+            "yaxis2": {"anchor": "x2", "title": {"text": labels["loss"]}, **log_axis(train_curve + test_curve, True),
+                       **still},
         }
     )  # fmt: skip
     return SpecFigure({"data": data, "layout": layout})
-
-
-def _log_range(values: list[float]) -> dict:
-    """A fixed log range around the finite positive losses (Plotly's autorange would jump while curves grow)."""
-    v = np.array([x for x in values if x is not None and math.isfinite(x) and x > 0])
-    if not len(v):
-        return {}
-    lo, hi = math.log10(v.min()), math.log10(v.max())
-    pad = 0.1 * (hi - lo) + 0.05
-    return {"range": [lo - pad, hi + pad]}
 
 
 def sweep_figure(
@@ -176,7 +165,6 @@ def sweep_figure(
                          "yanchor": "bottom"}],
         "xaxis": {"title": {"text": labels["capacity"]}, "type": labels.get("capacity_axis", "linear"),
                   "fixedrange": True, "automargin": False},
-        "yaxis": {"type": "log", "title": {"text": labels["loss"]}, "exponentformat": "power", "fixedrange": True,
-                  "automargin": False},
+        "yaxis": {"title": {"text": labels["loss"]}, **log_axis(train + test), "fixedrange": True, "automargin": False},
     }  # fmt: skip
     return SpecFigure({"data": data, "layout": layout})

@@ -87,6 +87,14 @@ def data_uri(data: bytes, fmt: str = "JPEG") -> str:
     return f"data:image/{fmt.lower()};base64,{base64.b64encode(data).decode()}"
 
 
+def _edges(labels: np.ndarray) -> np.ndarray:
+    """One-pixel lines between regions: a pixel whose right or lower neighbour has another label."""
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, :-1] |= labels[:, :-1] != labels[:, 1:]
+    edge[:-1, :] |= labels[:-1, :] != labels[1:, :]
+    return edge
+
+
 @cache
 def _viridis_lut() -> np.ndarray:
     colours = sample_colorscale("Viridis", [i / 255 for i in range(256)])
@@ -110,10 +118,7 @@ def contour_pixels(z: torch.Tensor, levels: int = 20) -> np.ndarray:
     scaled = ((v - lo) / (hi - lo if hi > lo else 1.0)).nan_to_num(0.0, 1.0, 0.0).clamp(0.0, 1.0)
     band = (scaled * levels).floor().clamp(max=levels - 1)
     rgb = _viridis_lut()[((band + 0.5) * (255 / levels)).round().to(torch.int64).numpy()]
-    edge = np.zeros(band.shape, dtype=bool)
-    b = band.numpy()
-    edge[:, :-1] |= b[:, :-1] != b[:, 1:]
-    edge[:-1, :] |= b[:-1, :] != b[1:, :]
+    edge = _edges(band.numpy())
     rgb[edge] = (rgb[edge] * 0.6).astype(np.uint8)
     alpha = np.where(finite.numpy(), 255, 0).astype(np.uint8)
     return np.dstack([rgb, alpha])
@@ -136,8 +141,5 @@ def class_pixels(probs: torch.Tensor, colours: list[str]) -> np.ndarray:
     rgb = torch.tensor([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in colours], dtype=torch.float64)
     strength = (0.12 + 0.38 * sure)[..., None]
     pixels = 255 * (1 - strength) + rgb[label % len(colours)] * strength
-    edge = torch.zeros(label.shape, dtype=torch.bool)
-    edge[:, :-1] |= label[:, :-1] != label[:, 1:]
-    edge[:-1, :] |= label[:-1, :] != label[1:, :]
-    pixels[edge] = 60.0
+    pixels[torch.from_numpy(_edges(label.numpy()))] = 60.0
     return pixels.round().to(torch.uint8).numpy()

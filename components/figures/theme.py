@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from plotly.colors import get_colorscale
 
 from components.figures.spec import SpecFigure
@@ -15,6 +16,24 @@ GREY_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
 BASE_FONT, PROJECTOR_FONT = 13, 20
 PROJECTOR_SCALE = 1.3  # figures with a fixed size grow with the fonts
 THEMED = "ml-playground-themed"
+
+
+def log_axis(values, fixed_range: bool = False) -> dict:
+    """A log axis for losses: powers of ten; over two decades or more only the powers of ten are labelled (the
+    2 and 5 in between crowd the axis). ``fixed_range``: a range around the finite positive values, so the
+    axis does not jump while curves grow."""
+    v = np.asarray([x for x in np.ravel(np.asarray(values, dtype=object)) if x is not None], dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    axis: dict = {"type": "log", "exponentformat": "power"}
+    if not len(v):
+        return axis
+    lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
+    if hi - lo >= 2:
+        axis["dtick"] = 1
+    if fixed_range:
+        pad = 0.1 * (hi - lo) + 0.05
+        axis["range"] = [lo - pad, hi + pad]
+    return axis
 
 
 def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:

@@ -16,7 +16,9 @@ def _leaves(values: dict[str, float | list[float]], requires_grad: set[str] | fr
 def graph_code(text: str, values: dict[str, float | list[float]], requires_grad: set[str] | frozenset[str]) -> str:
     """Leaves, the formula, ``backward()`` and every leaf's ``.grad`` (``grads``)."""
     grads = [n for n in values if n in requires_grad]
-    return f"""import torch
+    return f"""import math
+
+import torch
 
 {_leaves(values, requires_grad)}
 
@@ -40,7 +42,9 @@ def errors_code(
     backward calls with the scalar ``values`` (``accumulated``). At least one leaf must require grad."""
     grads = [n for n in values if n in requires_grad]
     leaves = ", ".join(grads)
-    return f"""import torch
+    return f"""import math
+
+import torch
 
 {_leaves(vector_values, requires_grad)}
 

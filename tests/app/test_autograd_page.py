@@ -51,6 +51,9 @@ def test_errors_lab_shows_the_real_error_and_three_fixes():
     at.session_state["ag_view"] = "Why backward needs a scalar"
     at.run()
     ok(at)
+    assert not at.error  # nothing is run before the button is pressed
+    at.button(key="ag_backward").click().run()
+    ok(at)
     assert any("grad can be implicitly created only for scalar outputs" in e.value for e in at.error)
     fixes = at.session_state["ag_fixes"]
     assert torch_equal(fixes["mean"]["w"] * 3, fixes["sum"]["w"]) and torch_equal(fixes["ones"]["w"], fixes["sum"]["w"])

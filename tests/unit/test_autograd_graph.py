@@ -559,3 +559,10 @@ def test_dot_styles_and_compact_vectors():
     assert re.search(r'^  n3 \[label="mul\\nMulBackward0\\n.*shape="box"', source, re.M)
     third = trace("x/3", {"x": 1.0}, {"x"}).dot()  # 4 significant digits
     assert "value = 0.3333\\n" in third and 'grad = 0.3333"' in third and "0.33333" not in third
+
+
+@pytest.mark.parametrize("name", ["loss", "out", "torch", "print", "sum", "leaf"])
+def test_names_the_code_panel_needs_are_refused_as_leaves(name):
+    with pytest.raises(ExpressionError) as info:
+        leaf_names(f"w*{name} + 1")
+    assert info.value.reason == "reserved" and info.value.detail == name and info.value.offset == 2

@@ -18,7 +18,7 @@ import torch
 from components.compute.convolution import ConvGeometry, convolve, multiply_add, output_size, pad, window_taps
 from components.figures.convolution import kernel_figure, multiply_add_figure, sliding_window_figure
 from components.figures.spec import SpecFigure
-from components.figures.theme import BASE_FONT, PALETTE, PROJECTOR_FONT, apply_theme
+from components.figures.theme import BASE_FONT, PALETTE, PROJECTOR_FONT, apply_theme, log_axis
 
 LABELS = {"input": "In", "output": "Out", "play": "Play", "pause": "Pause", "step": "Step"}
 SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
@@ -366,3 +366,12 @@ def test_apply_theme_keeps_a_figure_s_own_margins_and_scales_them_for_a_projecto
 
     assert margin(False) == {"l": 60, "b": 50}
     assert margin(True) == {"l": 78, "b": 65}
+
+
+def test_log_axis_labels_only_powers_of_ten_over_two_decades_and_fixes_a_padded_range():
+    assert log_axis([1.0, 2.0, 50.0]) == {"type": "log", "exponentformat": "power"}  # 1.7 decades: Plotly's ticks
+    wide = log_axis([1e-4, None, float("nan"), -3.0, 0.0, 10.0], fixed_range=True)
+    assert wide["dtick"] == 1
+    lo, hi = wide["range"]
+    assert lo < -4 < 1 < hi and lo == pytest.approx(-4 - 0.55) and hi == pytest.approx(1 + 0.55)
+    assert log_axis([None, float("inf"), -1.0]) == {"type": "log", "exponentformat": "power"}
