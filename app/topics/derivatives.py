@@ -14,6 +14,7 @@ from components.compute.derivatives import (
     gradient_2d,
     gradient_field,
     partial_slices,
+    point_status_2d,
     tangent_1d,
 )
 from components.figures.derivatives import contour_figure, curve_figure, directional_figure, slices_figure
@@ -25,6 +26,26 @@ from components.ui.projector import show_figure
 from components.ui.state import bound, reset_button
 
 D = DerivSettings()
+
+
+def num(v: float) -> str:
+    return f"{v + 0.0:.3g}"  # + 0.0: no "-0"
+
+
+def warn_1d(tan, x0: float) -> None:
+    """Say why there is no derivative at ``x0``, if there is none (``Tangent1D.kind``)."""
+    at = f"{x0:g}"
+    if tan.kind == "undefined":
+        st.warning(t("deriv.undefined", x0=at, value=num(tan.value)))
+    elif tan.kind == "no_derivative":
+        why = t("deriv.why_join").join(t(f"deriv.why_{r}") for r in tan.reasons)
+        st.warning(t("deriv.no_derivative", x0=at, why=why, slope=num(tan.slope)))
+    elif tan.kind == "kink":
+        st.warning(t("deriv.kink", x0=at, left=num(tan.left), right=num(tan.right)))
+    elif tan.kind == "autograd_nan":
+        st.warning(t("deriv.autograd_nan", x0=at, slope=num(tan.slope), left=num(tan.left)))
+
+
 st.title(t("deriv.title"))
 st.markdown(t("deriv.idea"))
 reset_button("deriv", DerivSettings)
@@ -36,7 +57,7 @@ if tab_1d.open:
         with c1:
             f = function_input(PRESETS_1D, ("x",), "deriv_f1", D.f1)
         x0 = c2.slider(t("deriv.x0"), -3.0, 3.0, D.x0, step=0.05, **bound("deriv_x0"))
-        dx = c3.select_slider(t("deriv.dx"), DX_STEPS, D.dx, help=t("deriv.dx_help"), **bound("deriv_dx"))
+        dx = c3.select_slider(t("deriv.dx"), sorted(DX_STEPS), D.dx, help=t("deriv.dx_help"), **bound("deriv_dx"))
         tan = tangent_1d(f, x0, dx)
         st.session_state["deriv_1d"] = tan  # what the page shows (tests compare the code panel with it)
         zoom = st.toggle(t("deriv.zoom"), D.zoom, help=t("deriv.zoom_help"), **bound("deriv_zoom"))
@@ -45,14 +66,14 @@ if tab_1d.open:
         xs = xs.double()
         names = {k: t(f"deriv.legend_{k}") for k in ("curve", "tangent", "secant", "dy", "differential")}
         show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve")
-        m = st.columns(5)
-        m[0].metric(t("deriv.m_value"), f"{tan.value:.5g}")
-        m[1].metric(t("deriv.m_slope"), f"{tan.slope:.5g}", help=t("deriv.m_slope_help"))
-        m[2].metric(t("deriv.m_dy"), f"{tan.dy:.5g}", help=t("deriv.m_dy_help"))
-        m[3].metric(t("deriv.m_differential"), f"{tan.differential:.5g}", help=t("deriv.m_differential_help"))
-        m[4].metric(t("deriv.m_gap"), f"{abs(tan.dy - tan.differential):.3g}", help=t("deriv.m_gap_help"))
-        if not tan.differentiable:
-            st.warning(t("deriv.kink", x0=f"{x0:g}", left=f"{tan.left:.3g}", right=f"{tan.right:.3g}"))
+        rates, amounts = st.columns(3), st.columns(3)  # rates of change above, amounts of change below
+        rates[0].metric(t("deriv.m_value"), f"{tan.value:.5g}")
+        rates[1].metric(t("deriv.m_slope"), f"{tan.slope:.5g}", help=t("deriv.m_slope_help"))
+        rates[2].metric(t("deriv.m_secant"), f"{tan.secant_slope:.5g}", help=t("deriv.m_secant_help"))
+        amounts[0].metric(t("deriv.m_dy"), f"{tan.delta_y:.5g}", help=t("deriv.m_dy_help"))
+        amounts[1].metric(t("deriv.m_differential"), f"{tan.differential:.5g}", help=t("deriv.m_differential_help"))
+        amounts[2].metric(t("deriv.m_gap"), f"{abs(tan.delta_y - tan.differential):.3g}", help=t("deriv.m_gap_help"))
+        warn_1d(tan, x0)
         code_panel(derivative_code(f.text, x0, dx), "derivative.py")
 
 if tab_2d.open:
@@ -72,20 +93,27 @@ if tab_2d.open:
         rad = math.radians(theta)
         directional = directional_derivative(gx, gy, rad)
         st.session_state["deriv_2d"] = (value, gx, gy, directional)
-        xs = torch.linspace(-w, w, 121, dtype=torch.float64)
+        status, at = point_status_2d(value, gx, gy), {"x0": f"{px:g}", "y0": f"{py:g}"}
+        if status == "undefined":
+            st.warning(t("deriv.undefined_2d", value=num(value), **at))
+        elif status == "no_gradient":
+            st.warning(t("deriv.no_gradient", gx=num(gx), gy=num(gy), **at))
+        xs = torch.linspace(-w, w, 81, dtype=torch.float64)  # enough for smooth contours; the browser pays per point
         arrows = {"gradient": t("deriv.arrow_gradient"), "direction": t("deriv.arrow_direction")}
-        grid = gradient_field(g, xs, xs) if field else None
+        coarse = xs[::4]  # one field arrow every 4th grid point
+        grid = (coarse, coarse, *gradient_field(g, coarse, coarse)) if field else None
         left, right = st.columns([3, 2], gap="medium")
         with left:
             fig = contour_figure(xs, xs, evaluate_grid(g, xs, xs), (px, py), (gx, gy), rad, grid, arrows)
             show_figure(fig, key="deriv_contour")
+            st.caption(t("deriv.arrows") + (" " + t("deriv.arrows_field") if field else ""))
         with right:
             m = st.columns(2)
             m[0].metric("∂f/∂x", f"{gx:.4g}")
             m[1].metric("∂f/∂y", f"{gy:.4g}")
-            m[0].metric(t("deriv.m_norm"), f"{math.hypot(gx, gy):.4g}")
+            m[0].metric(t("deriv.m_norm"), f"{math.hypot(gx, gy):.4g}", help=t("deriv.m_norm_help"))
             m[1].metric(t("deriv.m_directional"), f"{directional:.4g}", help=t("deriv.m_directional_help"))
-            labels = {k: t(f"deriv.dir_{k}") for k in ("curve", "chosen", "peak", "axis")}
+            labels = {k: t(f"deriv.dir_{k}") for k in ("curve", "chosen", "peak")}
             show_figure(directional_figure((gx, gy), rad, labels), key="deriv_directional")
         along_x, along_y = partial_slices(g, xs, px, py)
         line_x, line_y = (xs, along_x), (xs, along_y)

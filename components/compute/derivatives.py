@@ -17,6 +17,8 @@ import torch
 Fn = Callable[..., torch.Tensor]
 KINK_STEP = 1e-6
 KINK_TOLERANCE = 1e-3
+UNBOUNDED_RATIO = 100  # a vertical tangent: the quotient over KINK_STEP is much larger than over 100x that step
+UNBOUNDED_SLOPE = 100.0  # ... and large in itself (a smooth slope changes by ~f'' * 1e-4 between the two)
 
 # Presets: plain text in the safe expression language, so they are parsed and
 # shown exactly like what a student types.
@@ -50,25 +52,72 @@ class Tangent1D:
     Attributes:
         value: ``f(x0)``.
         slope: ``f'(x0)`` from autograd (the rate of change).
-        dy: true change ``f(x0 + dx) - f(x0)`` (the amount of change).
-        differential: ``f'(x0) * dx``, the tangent's prediction of ``dy``.
-        secant_slope: ``dy / dx``; tends to ``slope`` as ``dx -> 0``.
-        left, right: one-sided difference quotients at ``x0`` (to detect kinks).
+        delta_y: true change ``Δy = f(x0 + dx) - f(x0)`` (the amount of change).
+        differential: ``dy = f'(x0) * dx``, the tangent's prediction of ``Δy``.
+        secant_slope: ``Δy / dx``; tends to ``slope`` as ``dx -> 0``.
+        left, right: one-sided slopes at ``x0`` (see ``one_sided_slope``): nan where f is
+            undefined on that side, ±inf where the slope grows without bound.
     """
 
     value: float
     slope: float
-    dy: float
+    delta_y: float
     differential: float
     secant_slope: float
     left: float
     right: float
 
     @property
+    def kind(self) -> str:
+        """What the point is, most serious first.
+
+        ``"undefined"``: f(x0) is not a finite number (``1/x`` at 0), so there is no derivative at all.
+        ``"no_derivative"``: a one-sided slope is not finite — f is undefined on one side or the tangent
+        is vertical (``sqrt(x)`` at 0).
+        ``"kink"``: finite one-sided slopes that differ (``|x|`` at 0: -1 and +1).
+        ``"autograd_nan"``: the sides agree but autograd's number is not finite (``sqrt(x**2)*x`` at 0:
+        0/0 inside the formula).
+        ``"smooth"``: differentiable, and ``slope`` is the derivative.
+        """
+        if not math.isfinite(self.value):
+            return "undefined"
+        if not (math.isfinite(self.left) and math.isfinite(self.right)):
+            return "no_derivative"
+        if abs(self.left - self.right) > KINK_TOLERANCE * max(1.0, abs(self.left), abs(self.right)):
+            return "kink"
+        if not math.isfinite(self.slope):
+            return "autograd_nan"
+        return "smooth"
+
+    @property
     def differentiable(self) -> bool:
-        """False at a kink: the one-sided slopes disagree (``|x|`` at 0: -1 and +1)."""
-        finite = all(math.isfinite(v) for v in (self.value, self.left, self.right))
-        return finite and abs(self.left - self.right) <= KINK_TOLERANCE * max(1.0, abs(self.left), abs(self.right))
+        return self.kind == "smooth"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why there is no derivative (``kind == "no_derivative"``): ``undefined_left``, ``undefined_right``,
+        ``vertical`` (an unbounded one-sided slope or an infinite autograd slope)."""
+        out = [f"undefined_{side}" for side, v in (("left", self.left), ("right", self.right)) if math.isnan(v)]
+        if any(math.isinf(v) for v in (self.left, self.right, self.slope)):
+            out.append("vertical")
+        return out
+
+
+def one_sided_slope(at: Callable[[float], float], x0: float, value: float, side: int) -> float:
+    """The slope of f from one side of ``x0`` (``side`` = -1 left, +1 right), by difference quotients.
+
+    Returns the quotient over ``KINK_STEP``; nan if f is not finite there (undefined on that side);
+    ±inf if the quotient keeps growing as the step shrinks (a vertical tangent: ``sqrt(x)`` at 0 gives
+    100 over 1e-4 and 1000 over 1e-6), where a finite slope would settle.
+    """
+    near, far = (at(x0 + side * h) for h in (KINK_STEP, UNBOUNDED_RATIO * KINK_STEP))
+    if not (math.isfinite(near) and math.isfinite(far)):
+        return math.nan
+    q_near = (near - value) / (side * KINK_STEP)
+    q_far = (far - value) / (side * UNBOUNDED_RATIO * KINK_STEP)
+    if abs(q_near) > UNBOUNDED_SLOPE and abs(q_near) > 3 * abs(q_far):
+        return math.copysign(math.inf, q_near)
+    return q_near
 
 
 def slope_1d(f: Fn, x0: float) -> tuple[float, float]:
@@ -92,10 +141,9 @@ def tangent_1d(f: Fn, x0: float, dx: float) -> Tangent1D:
     value, slope = slope_1d(f, x0)
     with torch.no_grad():
         at = lambda v: float(f(torch.tensor(v, dtype=torch.float64)))  # noqa: E731
-        dy = at(x0 + dx) - value
-        left = (value - at(x0 - KINK_STEP)) / KINK_STEP
-        right = (at(x0 + KINK_STEP) - value) / KINK_STEP
-    return Tangent1D(value, slope, dy, slope * dx, dy / dx, left, right)
+        delta_y = at(x0 + dx) - value
+        left, right = (one_sided_slope(at, x0, value, side) for side in (-1, 1))
+    return Tangent1D(value, slope, delta_y, slope * dx, delta_y / dx, left, right)
 
 
 def gradient_2d(f: Fn, x0: float, y0: float) -> tuple[float, float, float]:
@@ -104,6 +152,14 @@ def gradient_2d(f: Fn, x0: float, y0: float) -> tuple[float, float, float]:
     z = f(x, y)
     gx, gy = torch.autograd.grad(z, (x, y), allow_unused=True)
     return float(z.detach()), float(gx) if gx is not None else 0.0, float(gy) if gy is not None else 0.0
+
+
+def point_status_2d(value: float, gx: float, gy: float) -> str:
+    """``"undefined"`` (f not finite at the point), ``"no_gradient"`` (a partial derivative is not finite:
+    ``sqrt(x**2 + y**2)`` at its tip) or ``"ok"``."""
+    if not math.isfinite(value):
+        return "undefined"
+    return "ok" if math.isfinite(gx) and math.isfinite(gy) else "no_gradient"
 
 
 def directional_derivative(gx: float, gy: float, theta: float) -> float:

@@ -17,12 +17,25 @@ class _Torchify(ast.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
             node.func = ast.Attribute(value=ast.Name("torch", ast.Load()), attr=node.func.id, ctx=ast.Load())
+            # torch functions refuse plain numbers (sqrt(2), maximum(x, 0.5)); the language makes them tensors
+            node.args = [_tensor(a) if _constant(a) else a for a in node.args]
         return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in ("pi", "e"):
             return ast.Attribute(value=ast.Name("math", ast.Load()), attr=node.id, ctx=ast.Load())
         return node
+
+
+def _constant(node: ast.AST) -> bool:
+    """No variable in it (``math.pi`` and numbers only)."""
+    return not any(isinstance(n, ast.Name) and n.id not in ("math", "torch") for n in ast.walk(node))
+
+
+def _tensor(node: ast.expr) -> ast.Call:
+    """``torch.tensor(<node>, dtype=torch.float64)``."""
+    torch_attr = lambda name: ast.Attribute(value=ast.Name("torch", ast.Load()), attr=name, ctx=ast.Load())  # noqa: E731
+    return ast.Call(torch_attr("tensor"), [node], [ast.keyword("dtype", torch_attr("float64"))])
 
 
 def torch_source(text: str) -> str:
@@ -32,7 +45,10 @@ def torch_source(text: str) -> str:
 
 
 def derivative_code(text: str, x0: float, dx: float) -> str:
-    """Autograd slope ``f'(x0)``, the true change ``dy`` and the differential ``f'(x0)*dx``."""
+    """Autograd slope ``f'(x0)``, the true change ``Δy`` and the differential ``dy = f'(x0)*Δx``.
+
+    Named as on the page: ``delta_x`` is the step Δx, ``delta_y`` the true change Δy, ``dy`` the differential.
+    """
     return f"""import math
 
 import torch
@@ -44,16 +60,16 @@ def f(x):
 
 x = torch.tensor({x0!r}, dtype=torch.float64, requires_grad=True)
 y = f(x)
-y.backward()  # autograd fills x.grad with dy/dx at x0
+y.backward()  # autograd fills x.grad with f'(x0)
 slope = x.grad.item()  # the derivative: a rate of change
 
-dx = {dx!r}
+delta_x = {dx!r}  # the step Δx
 with torch.no_grad():
-    dy = (f(x + dx) - y).item()  # the true change of f over dx
-differential = slope * dx  # the tangent's estimate of that change
+    delta_y = (f(x + delta_x) - y).item()  # Δy: the true change of f over the step
+dy = slope * delta_x  # the differential dy = f'(x0)·Δx: the tangent's estimate of Δy
 
 print("f'(x0) =", slope)
-print("dy =", dy, "  differential =", differential, "  gap =", abs(dy - differential))
+print("Δy =", delta_y, "  dy =", dy, "  |Δy - dy| =", abs(delta_y - dy))
 """
 
 

@@ -176,7 +176,7 @@ def test_derivatives_typed_function_in_chinese(page, server_url):
     )  # d/dx x² at 1.5
     box.fill("x +")
     box.press("Enter")
-    page.get_by_text("这不是一个完整的公式").wait_for(timeout=30_000)
+    page.get_by_text("公式不完整").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

@@ -273,12 +273,6 @@ def test_formula_with_pi_runs(label):
     panel_matches_the_page(at, label)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="torch_source prints a constant function argument as torch.sqrt(2) / torch.maximum(w, 0.5): "
-    "torch functions refuse plain numbers (the page's language folds or wraps them)",
-)
 @pytest.mark.parametrize("label", [GRAPH, ERRORS])
 @pytest.mark.parametrize("text", ["w*sqrt(2) + x", "maximum(w, 0.5)*x"])
 def test_formula_with_a_number_inside_a_function_runs(text, label):

@@ -23,16 +23,21 @@ def panel_code(at, marker: str) -> str:
         {},
         {"deriv_f1": "sigmoid", "deriv_x0": "-1.2", "deriv_dx": "0.01"},
         {"deriv_f1": "custom", "deriv_f1_text": "x^3 - pi*sin(x)"},
+        {"deriv_f1": "custom", "deriv_f1_text": "sqrt(2)*x + maximum(x, 0.5)"},
     ],
 )
 def test_derivative_code_reproduces_the_page(query):
     at = open_page("derivatives", **query)
     tan = at.session_state["deriv_1d"]
-    with contextlib.redirect_stdout(io.StringIO()):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
         ns = run_code(panel_code(at, "y.backward()"), ROOT)
+    # named as on the page: Δy is the true change, dy the differential
+    printed = out.getvalue().splitlines()[1].split()
+    assert printed[:3] == ["Δy", "=", repr(ns["delta_y"])] and printed[3:6] == ["dy", "=", repr(ns["dy"])]
     assert ns["slope"] == pytest.approx(tan.slope, rel=1e-12, abs=1e-12)
-    assert ns["dy"] == pytest.approx(tan.dy, rel=1e-12, abs=1e-12)
-    assert ns["differential"] == pytest.approx(tan.differential, rel=1e-12, abs=1e-12)
+    assert ns["delta_y"] == pytest.approx(tan.delta_y, rel=1e-12, abs=1e-12)  # Δy, the true change
+    assert ns["dy"] == pytest.approx(tan.differential, rel=1e-12, abs=1e-12)  # dy, the differential
 
 
 @pytest.mark.parametrize(

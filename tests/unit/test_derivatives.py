@@ -15,7 +15,9 @@ from components.compute.derivatives import (
     evaluate_grid,
     gradient_2d,
     gradient_field,
+    one_sided_slope,
     partial_slices,
+    point_status_2d,
     tangent_1d,
 )
 from components.compute.expressions import parse_expression
@@ -56,7 +58,7 @@ def test_1d_slope_value_and_changes_match_analytic(name, x0):
     tan = tangent_1d(parse_expression(PRESETS_1D[name], ("x",)), x0, 0.25)
     assert tan.value == pytest.approx(f(x0), rel=1e-9, abs=1e-12)
     assert tan.slope == pytest.approx(df(x0), rel=1e-9, abs=1e-12)
-    assert tan.dy == pytest.approx(f(x0 + 0.25) - f(x0), rel=1e-9, abs=1e-12)
+    assert tan.delta_y == pytest.approx(f(x0 + 0.25) - f(x0), rel=1e-9, abs=1e-12)
     assert tan.differential == pytest.approx(df(x0) * 0.25, rel=1e-9, abs=1e-12)
     assert tan.secant_slope == pytest.approx((f(x0 + 0.25) - f(x0)) / 0.25, rel=1e-9)
     assert tan.differentiable
@@ -64,7 +66,7 @@ def test_1d_slope_value_and_changes_match_analytic(name, x0):
 
 def test_gap_between_change_and_differential_shrinks_like_dx_squared():
     f = parse_expression("x**3 - 3*x", ("x",))
-    gaps = [abs(t.dy - t.differential) for t in (tangent_1d(f, 1.0, dx) for dx in (0.1, 0.05, 0.025))]
+    gaps = [abs(t.delta_y - t.differential) for t in (tangent_1d(f, 1.0, dx) for dx in (0.1, 0.05, 0.025))]
     # f(1+h) - f(1) - f'(1) h = 3h² + h³ exactly
     assert gaps[0] == pytest.approx(3 * 0.1**2 + 0.1**3, rel=1e-9)
     assert gaps[1] / gaps[0] == pytest.approx(0.25, rel=0.05)
@@ -82,6 +84,70 @@ def test_singularity_is_reported_not_raised():
     tan = tangent_1d(parse_expression("1/x", ("x",)), 0.0, 0.5)
     assert not math.isfinite(tan.value)
     assert not tan.differentiable
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "kind", "reasons"),
+    [
+        ("1/x", 0.0, "undefined", None),  # f(0) = inf: nothing to differentiate
+        ("log(x)", 0.0, "undefined", None),  # f(0) = -inf
+        ("x/x", 0.0, "undefined", None),  # 0/0 = nan, although the sides agree
+        ("sqrt(x)", 0.0, "no_derivative", ["undefined_left", "vertical"]),  # nothing on the left, vertical on the right
+        ("sqrt(1 - x)", 1.0, "no_derivative", ["undefined_right", "vertical"]),
+        ("sqrt(abs(x))", 0.0, "no_derivative", ["vertical"]),  # a cusp: -inf from the left, +inf from the right
+        ("abs(x)", 0.0, "kink", []),
+        ("relu(x)", 0.0, "kink", []),
+        ("sqrt(x**2)", 0.0, "kink", []),  # |x| again, though autograd gives nan (0/0) here
+        ("x*sqrt(x**2)", 0.0, "autograd_nan", []),  # x|x| has derivative 0 at 0; autograd computes 0·(0/0)
+        ("x**9", 3.0, "smooth", []),  # steep (f' = 59049) but smooth
+        ("tan(x)", 1.55, "smooth", []),  # near a pole, still smooth
+        ("1/x", 0.05, "smooth", []),
+    ],
+)
+def test_kind_of_point(text, x0, kind, reasons):
+    tan = tangent_1d(parse_expression(text, ("x",)), x0, 0.5)
+    assert tan.kind == kind
+    assert tan.differentiable == (kind == "smooth")
+    if reasons is not None:
+        assert tan.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("f", "x0", "side", "want"),
+    [
+        (math.sqrt, 0.0, 1, math.inf),  # (sqrt(h) - 0) / h = h^-1/2 grows without bound
+        (lambda v: math.sqrt(v) if v >= 0 else math.nan, 0.0, -1, math.nan),  # undefined on the left
+        (lambda v: -math.sqrt(-v) if v <= 0 else math.nan, 0.0, -1, math.inf),  # vertical from the left too
+        (abs, 0.0, -1, -1.0),
+        (abs, 0.0, 1, 1.0),
+        (lambda v: v**2, 1.0, 1, 2.0),  # smooth: the analytic 2x
+        (lambda v: v**2, 1.0, -1, 2.0),
+        (math.exp, 3.0, 1, math.exp(3.0)),
+    ],
+)
+def test_one_sided_slope(f, x0, side, want):
+    got = one_sided_slope(f, x0, f(x0), side)
+    if math.isnan(want):
+        assert math.isnan(got)
+    elif math.isinf(want):
+        assert got == want
+    else:
+        assert got == pytest.approx(want, rel=1e-4, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "want"),
+    [
+        ("1/(x*y)", (0.0, 0.0), "undefined"),
+        ("log(x) + y", (-1.0, 0.0), "undefined"),
+        ("sqrt(x**2 + y**2)", (0.0, 0.0), "no_gradient"),  # the tip of a cone
+        ("sqrt(x**2 + y**2)", (1.0, 0.0), "ok"),
+        ("x**2 + 3*sin(y)", (1.0, 0.5), "ok"),
+    ],
+)
+def test_point_status_2d(text, point, want):
+    value, gx, gy = gradient_2d(parse_expression(text, ("x", "y")), *point)
+    assert point_status_2d(value, gx, gy) == want
 
 
 def test_zero_step_is_refused():
