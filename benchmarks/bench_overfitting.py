@@ -15,32 +15,11 @@ import time
 from typing import Any
 
 from benchmarks.common import Check, Report, summary
+from tools.watchers import CURVE_WATCH
 
 DEFAULT_BUDGET_S, GAP_BUDGET_MS, SWEEP_BUDGET_S = 1.5, 200.0, 10.0
 CHART = ".st-key-fit_chart .js-plotly-plot"
 LIVE_QUERY = "fit_model=mlp&fit_layers=2&fit_width=64&fit_epochs=3000"
-
-_WATCH = """(epochs) => {
-  // The chart of the previous run stays in the page, marked stale, until the new run ends: skip it.
-  const w = {start: performance.now(), updates: [], end: null};
-  window.__fit = w;
-  let last = null, started = false;  // the finished chart of the previous run counts only once it restarts
-  const check = () => {
-    for (const p of document.querySelectorAll('.st-key-fit_chart .js-plotly-plot')) {
-      if (p.closest('[data-stale="true"]') || !p.data) continue;
-      const curve = p.data.find(d => d.yaxis === 'y2' && d.mode === 'lines');
-      const n = curve ? curve.x.length : null;
-      if (n !== null && n < epochs + 1) started = true;
-      if (started && n !== null && n !== last) {
-        last = n;
-        w.updates.push([performance.now(), n]);
-        if (n === epochs + 1) { w.end = performance.now(); return; }
-      }
-    }
-    requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-}"""
 
 
 def _compute() -> dict[str, float]:
@@ -79,7 +58,7 @@ def _browser() -> dict[str, Any]:
         train = page.locator(".st-key-fit_train_button button")
         times = []
         for _ in range(5):
-            page.evaluate(_WATCH, epochs)
+            page.evaluate(CURVE_WATCH, epochs)
             train.click()
             page.wait_for_function("() => window.__fit.end !== null", timeout=60_000)
             times.append(page.evaluate("() => (window.__fit.end - window.__fit.start) / 1000"))
@@ -88,7 +67,7 @@ def _browser() -> dict[str, Any]:
 
         live_epochs = 3000
         open_ready(page, f"{url}/overfitting?{LIVE_QUERY}", CHART)
-        page.evaluate(_WATCH, live_epochs)
+        page.evaluate(CURVE_WATCH, live_epochs)
         train.click()
         page.wait_for_function("() => window.__fit.end !== null", timeout=120_000)
         updates = page.evaluate("() => window.__fit.updates")

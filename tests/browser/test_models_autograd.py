@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser.conftest import goto
 from tools.live_server import wait_idle
+from tools.watchers import CURVE_WATCH
 
 pytestmark = pytest.mark.browser
 
@@ -17,32 +18,6 @@ RED = "#d62728"
 # ---------------------------------------------------------------------------------------------------------------
 # Overfitting
 # ---------------------------------------------------------------------------------------------------------------
-
-# Records every new length of the train-loss curve (right panel) once a run restarts. The previous run's chart
-# stays in the page marked stale until the new run draws over it, so stale plots are skipped; the finished
-# chart already on the page (length epochs + 1) counts only after a shorter one was seen (cf. bench_overfitting).
-_WATCH = """(epochs) => {
-  const w = {lengths: [], progress: [], done: false};
-  window.__fit = w;
-  let last = null, started = false;
-  const check = () => {
-    for (const p of document.querySelectorAll('.st-key-fit_chart .js-plotly-plot')) {
-      if (p.closest('[data-stale="true"]') || !p.data) continue;
-      const curve = p.data.find(d => d.yaxis === 'y2' && d.mode === 'lines');
-      const n = curve ? curve.x.length : null;
-      if (n !== null && n < epochs + 1) started = true;
-      if (started && n !== null && n !== last) {
-        last = n;
-        w.lengths.push(n);
-        const bar = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]');
-        w.progress.push(bar ? bar.innerText.trim() : '');
-        if (n === epochs + 1) { w.done = true; return; }
-      }
-    }
-    requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-}"""
 
 _TRAINING_DONE = """() => {
   const bar = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]');
@@ -69,12 +44,12 @@ def test_train_again_grows_the_curves_live(page, server_url):
     epochs = 3000
     goto(page, f"{server_url}/overfitting?fit_model=mlp&fit_layers=2&fit_width=64&fit_epochs={epochs}")
     page.wait_for_function(_TRAINING_DONE, timeout=60_000)  # the run that the page load started
-    page.evaluate(_WATCH, epochs)
+    page.evaluate(CURVE_WATCH, epochs)
     page.locator(".st-key-fit_train_button button").click()
-    page.wait_for_function("() => window.__fit.done", timeout=60_000)
+    page.wait_for_function("() => window.__fit.end !== null", timeout=60_000)
     wait_idle(page)
-    lengths = page.evaluate("() => window.__fit.lengths")
-    progress = page.evaluate("() => window.__fit.progress")
+    updates = page.evaluate("() => window.__fit.updates")
+    lengths, progress = [u[1] for u in updates], [u[2] for u in updates]
     middle = [n for n in lengths if 1 < n < epochs + 1]
     assert lengths[-1] == epochs + 1
     assert len(middle) >= 3, lengths  # the user watched the curves grow, not one jump to the end
