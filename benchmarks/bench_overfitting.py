@@ -23,7 +23,8 @@ LIVE_QUERY = "fit_model=mlp&fit_layers=2&fit_width=64&fit_epochs=3000"
 
 
 def _compute() -> dict[str, float]:
-    from components.compute.overfitting import DataSpec, ModelSpec, TrainSpec, capacities, fit, make_data
+    from components.compute.datasets import DataSpec, make_data
+    from components.compute.overfitting import ModelSpec, TrainSpec, capacities, fit
     from components.ui.overfitting import FitSettings
 
     d = FitSettings()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from components.compute.autograd_graph import accumulate, fixes, scalar_error, tiny_forward_backward, trace
+from components.compute.autograd_graph import accumulate, fixes, scalar_error, trace
 from components.compute.expressions import ExpressionError
-from components.figures.autograd import BACKWARD_STAGES, tiny_dot
+from components.compute.tiny_net import tiny_forward_backward
+from components.figures.autograd import BACKWARD_STAGES, graph_dot, tiny_dot
 from components.snippets.autograd import errors_code, graph_code, tiny_code
 from components.ui.autograd import (
     AgSettings,
@@ -47,7 +48,11 @@ if tabs[0].open:
             step = 0
             st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
         with st.container(key="ag_graph_view"):
-            dot = forward_only(graph).dot(None, words, font) if step == 0 else graph.dot(step - 1, words, font)
+            dot = (
+                graph_dot(forward_only(graph), None, words, font)
+                if step == 0
+                else graph_dot(graph, step - 1, words, font)
+            )
             st.graphviz_chart(dot, width="stretch")
         if step == 0:
             st.markdown(t("ag.forward_text", n=n))

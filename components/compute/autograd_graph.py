@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import io
 import keyword
-import math
 import re
 import tokenize
 import unicodedata
@@ -24,7 +23,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from components.compute.expressions import CONSTANTS, FUNCTIONS, ExpressionError, parse_expression
@@ -172,74 +170,6 @@ class Graph:
             if n.id == node_id:
                 return n
         raise KeyError(f"no node {node_id!r}. Got ids {[n.id for n in self.nodes]}")
-
-    def dot(self, step: int | None = None, labels: dict[str, str] | None = None, font_size: int = 12) -> str:
-        """Graphviz DOT source, forward left to right.
-
-        Args:
-            step: index into ``steps``: highlight that node and the edges it passes gradient along (labelled
-                with the gradient passed), and show grads only for nodes reached by steps ``0..step``.
-                ``None``: every known grad, no highlight.
-            labels: translations of the words ``"value"`` and ``"grad"``.
-            font_size: points (larger for a projector).
-
-        Returns:
-            ``digraph autograd { ... }``: leaves are ellipses (yellow with requires_grad, grey constants), ops
-            boxes, the output double-bordered; numbers have 4 significant digits.
-        """
-        if step is not None and not 0 <= step < len(self.steps):
-            raise ValueError(f"step must be in [0, {len(self.steps) - 1}]. Got {step}")
-        words = {"value": "value", "grad": "grad", **(labels or {})}
-        active = None if step is None else self.steps[step]
-        reached = {n.id for n in self.nodes} if step is None else {s.node for s in self.steps[: step + 1]}
-        hot: dict[tuple[str, str], list[torch.Tensor]] = {}
-        for src, _, passed in active.passed if active else ():
-            hot.setdefault((src, active.node), []).append(passed)
-        font = f'fontname="Helvetica", fontsize={font_size}'
-        lines = ["digraph autograd {", "  rankdir=LR;", f"  node [{font}];", f"  edge [{font}];"]
-        for n in self.nodes:
-            text = [n.label, n.grad_fn, f"{words['value']} = {_fmt(n.value)}"]
-            if n.grad is not None and n.id in reached:
-                text.append(f"{words['grad']} = {_fmt(n.grad)}")
-            attrs = {"label": "\\n".join(_esc(t) for t in text if t)}
-            attrs |= _STYLE[n.kind == "leaf", n.requires_grad]
-            if n.kind == "output":
-                attrs["peripheries"] = "2"
-            if active and n.id == active.node:
-                attrs |= {"color": "#d62728", "penwidth": "3"}
-            elif step is not None and n.id in reached:
-                attrs |= {"color": "#1f77b4", "penwidth": "2"}
-            fields = ", ".join(f'{k}="{v}"' for k, v in attrs.items())
-            lines.append(f"  {n.id} [{fields}];")
-        for src, dst in self.edges:
-            grads = hot.get((src, dst))
-            style = ""
-            if grads:
-                style = f' [color="#d62728", fontcolor="#d62728", penwidth="2.5", label="{_esc(_fmt(grads.pop(0)))}"]'
-            lines.append(f"  {src} -> {dst}{style};")
-        return "\n".join([*lines, "}"])
-
-
-_STYLE = {  # (is leaf, requires grad) -> shape and fill: parameters yellow, constants grey, ops boxes
-    (True, True): {"shape": "ellipse", "style": "filled", "fillcolor": "#ffe08a"},
-    (True, False): {"shape": "ellipse", "style": "filled", "fillcolor": "#e6e6e6"},
-    (False, True): {"shape": "box", "style": "rounded,filled", "fillcolor": "#dbeafe"},
-    (False, False): {"shape": "box", "style": "rounded,filled", "fillcolor": "#f5f5f5"},
-}
-
-
-def _fmt(t: torch.Tensor) -> str:
-    """4 significant digits; vectors as ``[a, b, c]`` or ``[a, b, c, …, z] (n)``."""
-    flat = [f"{v:.4g}" for v in t.detach().reshape(-1).tolist()]
-    if t.dim() == 0:
-        return flat[0]
-    if len(flat) > 4:
-        return f"[{', '.join(flat[:3])}, …, {flat[-1]}] ({len(flat)})"
-    return f"[{', '.join(flat)}]"
-
-
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 class _Recorder(TorchDispatchMode):
@@ -476,97 +406,3 @@ def accumulate(
             expr(*leaves.values()).backward()
         history.append({n: t.grad.clone() for n, t in leaves.items() if t.grad is not None})
     return history
-
-
-@dataclass(frozen=True)
-class TinyNet:
-    """2 inputs -> 2 sigmoid hidden units -> 1 sigmoid output. ``w1[unit][input]``."""
-
-    w1: tuple[tuple[float, float], tuple[float, float]]
-    b1: tuple[float, float]
-    w2: tuple[float, float]
-    b2: float
-
-
-# Matt Mazur's "A Step by Step Backpropagation Example" (first output only): out = 0.75136507 for x = TINY_X.
-TINY_DEFAULT = TinyNet(w1=((0.15, 0.20), (0.25, 0.30)), b1=(0.35, 0.35), w2=(0.40, 0.45), b2=0.60)
-TINY_X = (0.05, 0.10)
-TINY_TARGET = 0.01
-TINY_LR = 0.5
-
-
-@dataclass(frozen=True, eq=False)
-class TinyResult:
-    """One forward, backward and SGD step of :class:`TinyNet` on one example.
-
-    Attributes:
-        hidden_pre: ``(2,)`` ``z1 = W1 x + b1``.
-        hidden: ``(2,)`` ``sigmoid(z1)``.
-        out: ``sigmoid(w2 . hidden + b2)``.
-        loss: ``0.5 * mse_loss(out, target) = 0.5 * (out - target)**2`` (the 1/2 cancels the square's 2).
-        grads: from autograd: ``"w1"`` ``(2, 2)``, ``"b1"`` ``(2,)``, ``"w2"`` ``(2,)``, ``"b2"`` ``()``.
-        layer_grads: ``d loss / d out`` ``()``, ``d loss / d hidden`` ``(2,)``, ``d loss / d hidden_pre`` ``(2,)``.
-        new_net: the weights after one ``torch.optim.SGD`` step with the given learning rate.
-        new_loss: the loss of ``new_net`` on the same example.
-        predicted_change: first-order prediction of ``new_loss - loss``: ``-lr * sum of squared grads``.
-    """
-
-    hidden_pre: torch.Tensor
-    hidden: torch.Tensor
-    out: float
-    loss: float
-    grads: dict[str, torch.Tensor]
-    layer_grads: tuple[torch.Tensor, ...]
-    new_net: TinyNet
-    new_loss: float
-    predicted_change: float
-
-
-def _tiny_forward(p: dict[str, torch.Tensor], x: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor, ...]:
-    hidden_pre = p["w1"] @ x + p["b1"]
-    hidden = torch.sigmoid(hidden_pre)
-    out = torch.sigmoid(p["w2"] @ hidden + p["b2"])
-    return hidden_pre, hidden, out, 0.5 * F.mse_loss(out, target)
-
-
-def tiny_forward_backward(net: TinyNet, x: tuple[float, float], target: float, lr: float) -> TinyResult:
-    """Forward, backward (autograd) and one SGD step of the tiny network on one example.
-
-    Args:
-        net: the weights.
-        x: the two inputs.
-        target: the wanted output.
-        lr: learning rate, finite and >= 0.
-
-    Returns:
-        The :class:`TinyResult`.
-    """
-    numbers = [*net.w1[0], *net.w1[1], *net.b1, *net.w2, net.b2, *x, target, lr]
-    if len(x) != 2 or not all(math.isfinite(v) for v in numbers) or lr < 0:
-        raise ValueError(f"weights, two inputs, target and lr >= 0 must be finite. Got {net}, x={x}, {target}, {lr}")
-    params = {
-        k: torch.tensor(getattr(net, k), dtype=torch.float64, requires_grad=True) for k in ("w1", "b1", "w2", "b2")
-    }
-    xt, tt = torch.tensor(x, dtype=torch.float64), torch.tensor(target, dtype=torch.float64)
-    with torch.enable_grad():
-        hidden_pre, hidden, out, loss = _tiny_forward(params, xt, tt)
-        for t in (hidden_pre, hidden, out):
-            t.retain_grad()
-        loss.backward()
-    grads = {k: p.grad.detach().clone() for k, p in params.items()}
-    torch.optim.SGD(params.values(), lr=lr).step()
-    with torch.no_grad():
-        new_loss = _tiny_forward(params, xt, tt)[3]
-    w1, b1, w2, b2 = (params[k].detach().tolist() for k in ("w1", "b1", "w2", "b2"))
-    new_net = TinyNet((tuple(w1[0]), tuple(w1[1])), tuple(b1), tuple(w2), b2)
-    return TinyResult(
-        hidden_pre.detach().clone(),
-        hidden.detach().clone(),
-        out.item(),
-        loss.item(),
-        grads,
-        (out.grad.clone(), hidden.grad.clone(), hidden_pre.grad.clone()),
-        new_net,
-        float(new_loss),
-        -lr * float(sum((g**2).sum() for g in grads.values())),
-    )

@@ -24,149 +24,27 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-TASKS: dict[str, str] = {
-    "sine": "regression", "cubic": "regression", "step": "regression", "abs": "regression",
-    "moons": "classification", "circles": "classification", "xor": "classification", "spirals": "classification",
-    "blobs": "classification",
-}  # fmt: skip
-N_RANGE = (10, 1000)
-NOISE_RANGE = (0.0, 1.0)
-TRAIN_FRAC_RANGE = (0.1, 0.9)
+from components.compute.datasets import (
+    F64,
+    MAX_SEED,
+    N_RANGE,
+    Data,
+    check_choice,
+    check_float,
+    check_int,
+)
+
 MAX_DEGREE = 20
 MAX_LAYERS = 4
 MAX_WIDTH = 128
 MAX_EPOCHS = 5000
 LR_RANGE = (1e-4, 10.0)
-MAX_SEED = 2**63 - 1
-# The std of the noise is ``noise * NOISE_SCALE[dataset]``: regression adds it to y, classification to both
-# coordinates. Cubic: the default 0.3 gives d2l's 0.1. Classification: 0.3 stays learnable, 1.0 is very noisy.
-NOISE_SCALE = {"sine": 1.0, "cubic": 1 / 3, "step": 1.0, "abs": 1.0,
-               "moons": 0.5, "circles": 0.5, "xor": 0.5, "spirals": 0.25, "blobs": 1.0}  # fmt: skip
-BLOB_STD = 0.25  # spread of each blob before the noise is added
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
-F64 = {"dtype": torch.float64}
 # Below this many elements per activation torch runs elementwise ops on one thread anyway (its grain size), but some
 # kernels (fused Adam) still open a parallel region per call; on a busy machine waiting for the second thread there
 # cost 5-10x (measured). Such small problems train on one thread.
 ONE_THREAD_BELOW = 32768
-
-
-def _check_int(name: str, value: object, lo: int, hi: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}]. Got {value!r}")
-
-
-def _check_float(name: str, value: object, lo: float, hi: float, hi_open: bool = False) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
-    if not ok or (hi_open and value == hi):
-        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}{')' if hi_open else ']'}. Got {value!r}")
-
-
-def _check_choice(name: str, value: object, choices: dict) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}. Got {value!r}")
-
-
-# --- data ----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DataSpec:
-    """A data set of the page: a :data:`TASKS` key, ``n`` points in ``[10, 1000]``, ``noise`` in ``[0, 1]`` (std
-    ``noise * NOISE_SCALE[dataset]``), the fraction ``train_frac`` in ``[0.1, 0.9]`` used for training, a seed."""
-
-    dataset: str = "sine"
-    n: int = 30
-    noise: float = 0.3
-    train_frac: float = 0.5
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class Data:
-    """A split data set. ``x_*``: ``(m, d)`` float64, ``d = 1`` (regression) or 2. ``y_*``: ``(m,)`` float64
-    targets (regression) or int64 labels in ``[0, n_classes)``. ``n_classes`` is 0 for regression."""
-
-    task: str
-    n_classes: int
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-
-
-def _regression(name: str, n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    x = torch.randn(n, generator=g, **F64) if name == "cubic" else torch.rand(n, generator=g, **F64) * 2 - 1
-    if name == "sine":
-        y = torch.sin(math.pi * x)
-    elif name == "cubic":  # d2l: 5 + 1.2 x - 3.4 x^2/2! + 5.6 x^3/3!
-        y = 5 + 1.2 * x - 3.4 * x**2 / 2 + 5.6 * x**3 / 6
-    elif name == "step":
-        y = (x > 0).to(torch.float64)
-    else:
-        y = x.abs()
-    return x[:, None], y
-
-
-def _classification(name: str, n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    n_classes = 3 if name == "blobs" else 2
-    labels = torch.arange(n) % n_classes  # balanced classes
-    if name == "xor":  # uniform in the quadrants of [-2, 2]^2 where sign(x1 * x2) is +1 (class 1) or -1 (class 0)
-        mag = torch.rand(n, 2, generator=g, **F64) * 2
-        s1 = torch.randint(0, 2, (n,), generator=g).to(torch.float64) * 2 - 1
-        return mag * torch.stack([s1, s1 * (2 * labels - 1)], 1), labels
-    if name == "blobs":  # centres on a circle of radius 1.2
-        angles = math.pi / 2 + 2 * math.pi / 3 * labels.to(torch.float64)
-        centres = 1.2 * torch.stack([angles.cos(), angles.sin()], 1)
-        return centres + BLOB_STD * torch.randn(n, 2, generator=g, **F64), labels
-    t = torch.rand(n, generator=g, **F64)
-    side = labels.to(torch.float64)
-    if name == "moons":  # sklearn's half circles, centred: class 1 is the lower, shifted one
-        a = math.pi * t
-        x = torch.stack([a.cos() + side - 0.5, (1 - 2 * side) * a.sin() + 0.5 * side - 0.25], 1)
-        return x * 1.2, labels
-    if name == "circles":  # outer ring radius 1.5 (class 0), inner 0.75 (class 1)
-        a, r = 2 * math.pi * t, 1.5 - 0.75 * side
-        return torch.stack([r * a.cos(), r * a.sin()], 1), labels
-    r, a = 2 * t, 1.75 * 2 * math.pi * t + math.pi * side  # spirals: 1.75 turns each, the second turned by pi
-    return torch.stack([r * a.sin(), r * a.cos()], 1), labels
-
-
-def make_data(spec: DataSpec) -> Data:
-    """Draw ``spec.n`` points and split them at random into a training and a test set.
-
-    One ``torch.Generator`` seeded with ``spec.seed`` draws the inputs, then the noise, then the split.
-    Regression (``x`` of shape ``(n, 1)``): sine ``sin(pi x)``, step ``[x > 0]`` and abs ``|x|`` with
-    ``x ~ U(-1, 1)``; cubic ``5 + 1.2x - 3.4x^2/2! + 5.6x^3/3!`` with ``x ~ N(0, 1)``; ``y`` plus
-    ``N(0, (noise * NOISE_SCALE)^2)``. Classification (``x`` of shape ``(n, 2)``, roughly in ``[-2, 2]``): moons,
-    circles, xor, spirals (2 classes) and blobs (3 classes), balanced, labels from the clean points, then
-    ``N(0, (noise * NOISE_SCALE)^2)`` added to each coordinate.
-
-    Args:
-        spec: the settings; every field is validated.
-
-    Returns:
-        :class:`Data` with ``round(n * train_frac)`` training points, clamped to ``[1, n - 1]``.
-    """
-    _check_choice("dataset", spec.dataset, TASKS)
-    _check_int("n", spec.n, *N_RANGE)
-    _check_float("noise", spec.noise, *NOISE_RANGE)
-    _check_float("train_frac", spec.train_frac, *TRAIN_FRAC_RANGE)
-    _check_int("seed", spec.seed, 0, MAX_SEED)
-    g = torch.Generator().manual_seed(spec.seed)
-    task, std = TASKS[spec.dataset], spec.noise * NOISE_SCALE[spec.dataset]
-    if task == "regression":
-        x, y = _regression(spec.dataset, spec.n, g)
-        y = y + std * torch.randn(spec.n, generator=g, **F64)
-    else:
-        x, y = _classification(spec.dataset, spec.n, g)
-        x = x + std * torch.randn(spec.n, 2, generator=g, **F64)
-    perm = torch.randperm(spec.n, generator=g)
-    n_train = min(max(round(spec.n * spec.train_frac), 1), spec.n - 1)
-    tr, te = perm[:n_train], perm[n_train:]
-    n_classes = 0 if task == "regression" else 3 if spec.dataset == "blobs" else 2
-    return Data(task, n_classes, x[tr], y[tr], x[te], y[te])
 
 
 # --- models --------------------------------------------------------------------------------------------------
@@ -198,8 +76,8 @@ class PolyFeatures(nn.Module):
         """Args: ``degree`` in ``[1, 20]``, ``d`` input coordinates (1 or 2), ``scale`` ``(d,)`` positive finite
         (``None``: ones)."""
         super().__init__()
-        _check_int("degree", degree, 1, MAX_DEGREE)
-        _check_int("d", d, 1, 2)
+        check_int("degree", degree, 1, MAX_DEGREE)
+        check_int("d", d, 1, 2)
         scale = torch.ones(d, **F64) if scale is None else torch.as_tensor(scale, **F64).reshape(-1)
         if scale.shape != (d,) or not bool(torch.isfinite(scale).all() and (scale > 0).all()):
             raise ValueError(f"scale must hold {d} positive finite numbers. Got {scale.tolist()}")
@@ -243,12 +121,12 @@ class ModelSpec:
 
 
 def _check_model(spec: ModelSpec) -> None:
-    _check_choice("kind", spec.kind, {"poly": 0, "mlp": 0})
-    _check_int("degree", spec.degree, 1, MAX_DEGREE)
-    _check_int("layers", spec.layers, 0, MAX_LAYERS)
-    _check_int("width", spec.width, 1, MAX_WIDTH)
-    _check_choice("activation", spec.activation, ACTIVATIONS)
-    _check_float("dropout", spec.dropout, 0.0, 0.9, hi_open=True)
+    check_choice("kind", spec.kind, {"poly": 0, "mlp": 0})
+    check_int("degree", spec.degree, 1, MAX_DEGREE)
+    check_int("layers", spec.layers, 0, MAX_LAYERS)
+    check_int("width", spec.width, 1, MAX_WIDTH)
+    check_choice("activation", spec.activation, ACTIVATIONS)
+    check_float("dropout", spec.dropout, 0.0, 0.9, hi_open=True)
 
 
 def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tensor | None = None) -> nn.Module:
@@ -265,8 +143,8 @@ def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tenso
         Linear)``. Input ``(n, in_dim)``, output ``(n, out_dim)``.
     """
     _check_model(spec)
-    _check_int("in_dim", in_dim, 1, 2)
-    _check_int("out_dim", out_dim, 1, 16)
+    check_int("in_dim", in_dim, 1, 2)
+    check_int("out_dim", out_dim, 1, 16)
     if spec.kind == "poly":
         feats = PolyFeatures(spec.degree, in_dim, x_scale)
         return nn.Sequential(feats, nn.Linear(n_poly_features(spec.degree, in_dim), out_dim, **F64))
@@ -299,19 +177,19 @@ class TrainSpec:
 
 
 def _check_train(spec: TrainSpec) -> None:
-    _check_choice("optimizer", spec.optimizer, OPTIMIZERS)
-    _check_float("lr", spec.lr, *LR_RANGE)
-    _check_int("epochs", spec.epochs, 1, MAX_EPOCHS)
-    _check_int("batch_size", spec.batch_size, 0, N_RANGE[1])
-    _check_float("weight_decay", spec.weight_decay, 0.0, 1.0)
+    check_choice("optimizer", spec.optimizer, OPTIMIZERS)
+    check_float("lr", spec.lr, *LR_RANGE)
+    check_int("epochs", spec.epochs, 1, MAX_EPOCHS)
+    check_int("batch_size", spec.batch_size, 0, N_RANGE[1])
+    check_float("weight_decay", spec.weight_decay, 0.0, 1.0)
     if not isinstance(spec.early_stopping, bool):
         raise ValueError(f"early_stopping must be True or False. Got {spec.early_stopping!r}")
-    _check_int("patience", spec.patience, 1, MAX_EPOCHS)
+    check_int("patience", spec.patience, 1, MAX_EPOCHS)
 
 
 def loss_name(task: str) -> str:
     """``"mse"`` for ``"regression"``, ``"cross_entropy"`` for ``"classification"``."""
-    _check_choice("task", task, {"regression": 0, "classification": 0})
+    check_choice("task", task, {"regression": 0, "classification": 0})
     return "mse" if task == "regression" else "cross_entropy"
 
 
@@ -363,8 +241,8 @@ class Trainer:
             seed: integer in ``[0, 2**63 - 1]``; seeds the initial weights, the batch order and dropout.
         """
         _check_train(train)
-        _check_int("seed", seed, 0, MAX_SEED)
-        _check_choice("task", data.task, {"regression": 0, "classification": 0})
+        check_int("seed", seed, 0, MAX_SEED)
+        check_choice("task", data.task, {"regression": 0, "classification": 0})
         if data.task == "classification" and not 2 <= data.n_classes <= 16:
             raise ValueError(f"n_classes must be in [2, 16] for classification. Got {data.n_classes}")
         self.data, self.model_spec, self.train_spec = data, model, train
@@ -457,7 +335,7 @@ class Trainer:
 
     def run(self, epochs: int) -> None:
         """Train up to ``epochs`` more epochs (an integer in ``[0, 5000]``); a no-op once :attr:`done`."""
-        _check_int("epochs", epochs, 0, MAX_EPOCHS)
+        check_int("epochs", epochs, 0, MAX_EPOCHS)
         if self.done or epochs == 0:
             return
         # Dropout draws from the global RNG: use this trainer's own state.
@@ -502,7 +380,7 @@ def fit(data: Data, model: ModelSpec, train: TrainSpec, seed: int = 0) -> Traine
 
 def capacities(model: ModelSpec) -> list[int]:
     """The capacities a sweep tries: poly degrees 1..15, mlp widths 1, 2, 4, ..., 128."""
-    _check_choice("kind", model.kind, {"poly": 0, "mlp": 0})
+    check_choice("kind", model.kind, {"poly": 0, "mlp": 0})
     return list(range(1, 16)) if model.kind == "poly" else [2**i for i in range(8)]
 
 
@@ -522,6 +400,6 @@ def sweep(
     _check_model(model)
     field, hi = ("degree", MAX_DEGREE) if model.kind == "poly" else ("width", MAX_WIDTH)
     for c in capacities:
-        _check_int(f"capacity ({field})", c, 1, hi)
+        check_int(f"capacity ({field})", c, 1, hi)
     capacities = list(capacities)
     return ((c, *fit(data, replace(model, **{field: c}), train, seed).final()) for c in capacities)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.compute.autograd_graph import TinyNet
+from components.compute.tiny_net import TinyNet
 from components.snippets.derivatives import torch_source
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import inspect
 import textwrap
 
-from components.compute import overfitting as of
-from components.compute.overfitting import DataSpec, ModelSpec, TrainSpec
+from components.compute import datasets as ds
+from components.compute.datasets import DataSpec
+from components.compute.overfitting import ModelSpec, TrainSpec
 
 
 def _data_source(spec: DataSpec) -> str:
     """The page's own generator for this kind of data set (its source, so the numbers are the same)."""
-    maker = of._regression if of.TASKS[spec.dataset] == "regression" else of._classification
+    maker = ds.regression_points if ds.TASKS[spec.dataset] == "regression" else ds.classification_points
     return textwrap.dedent(inspect.getsource(maker))
 
 
@@ -47,8 +48,8 @@ model = nn.Sequential(*layers, nn.Linear(width, {out}, dtype=torch.float64))"""
 def training_code(data: DataSpec, model: ModelSpec, train: TrainSpec) -> str:
     """Source that recomputes the page's train and test loss curves (``train_losses``, ``test_losses``) and, at the
     end, the reported pair (``final``)."""
-    classification = of.TASKS[data.dataset] == "classification"
-    std = data.noise * of.NOISE_SCALE[data.dataset]
+    classification = ds.TASKS[data.dataset] == "classification"
+    std = data.noise * ds.NOISE_SCALE[data.dataset]
     noise_shape = "n, 2" if classification else "n"
     add_noise = "x = x + " if classification else "y = y + "
     loss = "F.cross_entropy(out, y)" if classification else "F.mse_loss(out.squeeze(-1), y)"
@@ -83,14 +84,14 @@ import torch.nn.functional as F
 from torch import nn
 
 F64 = {{"dtype": torch.float64}}
-BLOB_STD = {of.BLOB_STD!r}
+BLOB_STD = {ds.BLOB_STD!r}
 n, seed = {data.n}, {data.seed}
 
 # ---- data: one generator draws the points, the noise and the train/test split
 {_data_source(data)}
 
 g = torch.Generator().manual_seed(seed)
-x, y = _{"classification" if classification else "regression"}({data.dataset!r}, n, g)
+x, y = {"classification" if classification else "regression"}_points({data.dataset!r}, n, g)
 {add_noise}{std!r} * torch.randn({noise_shape}, generator=g, **F64)
 perm = torch.randperm(n, generator=g)
 n_train = min(max(round(n * {data.train_frac!r}), 1), n - 1)

@@ -7,19 +7,10 @@ from dataclasses import dataclass, replace
 import streamlit as st
 import torch
 
-from components.compute.autograd_graph import (
-    MAX_VECTOR,
-    PRESETS,
-    TINY_DEFAULT,
-    TINY_LR,
-    TINY_TARGET,
-    TINY_X,
-    Graph,
-    TinyNet,
-    TinyResult,
-    leaf_names,
-)
+from components.compute.autograd_graph import MAX_VECTOR, PRESETS, Graph, leaf_names
 from components.compute.expressions import ExpressionError
+from components.compute.tiny_net import TINY_DEFAULT, TINY_LR, TINY_TARGET, TINY_X, TinyNet, TinyResult
+from components.figures.autograd import number
 from components.ui.derivatives import explain
 from components.ui.i18n import t
 from components.ui.state import bound, note_ignored, url_choice
@@ -116,19 +107,13 @@ def step_text(graph: Graph, index: int) -> str:
     """What the node of backward step ``index`` does, with its numbers (Markdown)."""
     step = graph.steps[index]
     node = graph.node(step.node)
-    up = _fmt(step.upstream)
+    up = number(step.upstream)
     if not step.passed:
         return t("ag.step_leaf", name=node.label, grad=up)
     rows = [t("ag.step_op", op=node.label, fn=node.grad_fn, up=up), "", t("ag.step_table_head"), "|---|---|---|---|"]
     for src, local, passed in step.passed:
-        rows.append(f"| {graph.node(src).label} | {up} | {_fmt(local)} | **{_fmt(passed)}** |")
+        rows.append(f"| {graph.node(src).label} | {up} | {number(local)} | **{number(passed)}** |")
     return "\n".join(rows)
-
-
-def _fmt(v: torch.Tensor) -> str:
-    if v.numel() == 1:
-        return f"{v.item():.4g}"
-    return "[" + ", ".join(f"{x:.4g}" for x in v.flatten().tolist()) + "]"
 
 
 def vector_value(names: tuple[str, ...]) -> tuple[str, list[float]]:

@@ -18,6 +18,8 @@ import torch
 import torchvision.transforms.v2.functional  # noqa: F401
 from PIL import Image
 
+import components.compute.datasets
+import components.compute.tiny_net
 import components.figures.autograd
 import components.snippets.autograd
 import components.snippets.convolution

@@ -10,18 +10,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 import torch
 
-from components.compute.overfitting import (
-    MAX_EPOCHS,
-    TASKS,
-    Data,
-    DataSpec,
-    ModelSpec,
-    Trainer,
-    TrainSpec,
-    capacities,
-    fit,
-    make_data,
-)
+from components.compute.datasets import TASKS, Data, DataSpec, make_data
+from components.compute.overfitting import MAX_EPOCHS, ModelSpec, Trainer, TrainSpec, capacities, fit
 from components.figures.overfitting import regions_image
 from components.ui.i18n import t
 from components.ui.state import bound, url_choice

@@ -10,14 +10,7 @@ import re
 
 import pytest
 
-from components.compute.autograd_graph import (
-    TINY_DEFAULT,
-    TINY_LR,
-    TINY_TARGET,
-    TINY_X,
-    TinyNet,
-    tiny_forward_backward,
-)
+from components.compute.tiny_net import TINY_DEFAULT, TINY_LR, TINY_TARGET, TINY_X, TinyNet, tiny_forward_backward
 from components.figures.autograd import tiny_dot
 
 WORDS = {"grad": "grad", "loss": "loss", "target": "target"}

@@ -17,19 +17,16 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from components.compute.autograd_graph import (
     MAX_LEAVES,
     PRESETS,
-    TINY_DEFAULT,
-    TINY_TARGET,
-    TINY_X,
     Graph,
-    TinyNet,
     accumulate,
     fixes,
     leaf_names,
     scalar_error,
-    tiny_forward_backward,
     trace,
 )
 from components.compute.expressions import ExpressionError, parse_expression
+from components.compute.tiny_net import TINY_DEFAULT, TINY_TARGET, TINY_X, TinyNet, tiny_forward_backward
+from components.figures.autograd import graph_dot
 
 sig = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
 
@@ -520,7 +517,7 @@ def test_tiny_net_sgd_step_and_first_order_prediction():
 @pytest.mark.parametrize(("text", "values", "grads"), CASES, ids=CASE_IDS)
 def test_dot_names_every_node_and_edge(text, values, grads):
     graph = trace(text, values, grads)
-    for source in (graph.dot(), graph.dot(step=0), graph.dot(step=len(graph.steps) - 1)):
+    for source in (graph_dot(graph), graph_dot(graph, step=0), graph_dot(graph, step=len(graph.steps) - 1)):
         assert source.startswith("digraph") and source.rstrip().endswith("}")
         assert source.count("{") == source.count("}") == 1
         assert source.replace('\\"', "").count('"') % 2 == 0
@@ -528,36 +525,36 @@ def test_dot_names_every_node_and_edge(text, values, grads):
             assert re.search(rf"^  {node.id} \[", source, re.M), node.id
         for src, dst in graph.edges:
             assert f"  {src} -> {dst}" in source
-    assert graph.dot().count("grad = ") == sum(n.grad is not None for n in graph.nodes)
+    assert graph_dot(graph).count("grad = ") == sum(n.grad is not None for n in graph.nodes)
 
 
 def test_dot_step_highlights_and_reveals_gradients_gradually():
     graph = trace(PRESETS["linear"].text, PRESETS["linear"].leaves, {"w", "b"})
-    first = graph.dot(step=0)
+    first = graph_dot(graph, step=0)
     assert first.count("grad = ") == 1 and 'peripheries="2"' in first
     assert re.search(rf'^  {graph.output} \[.*color="#d62728", penwidth="3"', first, re.M)
     step = graph.steps[2]  # "add" passes gradient to "mul" and to "b"
-    source = graph.dot(step=2)
+    source = graph_dot(graph, step=2)
     for src, _, _ in step.passed:
         assert re.search(rf'^  {src} -> {step.node} \[color="#d62728".*label="1"\]', source, re.M)
     assert source.count("grad = ") == 3
-    assert graph.dot(step=len(graph.steps) - 1).count("grad = ") == len(graph.steps)
-    translated = graph.dot(labels={"value": "值", "grad": "梯度"})
+    assert graph_dot(graph, step=len(graph.steps) - 1).count("grad = ") == len(graph.steps)
+    translated = graph_dot(graph, labels={"value": "值", "grad": "梯度"})
     assert "值 = " in translated and "梯度 = " in translated and "value = " not in translated
     for bad in (-1, len(graph.steps)):
         with pytest.raises(ValueError, match="Got"):
-            graph.dot(step=bad)
+            graph_dot(graph, step=bad)
 
 
 def test_dot_styles_and_compact_vectors():
     graph = trace("w*x + b", {"w": 2.0, "x": [float(i) for i in range(10)], "b": 1.0}, {"w"})
-    source = graph.dot()
+    source = graph_dot(graph)
     assert re.search(
         r'^  n0 \[label="w\\nvalue = 2", shape="ellipse", style="filled", fillcolor="#ffe08a"\]', source, re.M
     )
     assert re.search(r'^  n1 \[label="x\\nvalue = \[0, 1, 2, …, 9\] \(10\)", shape="ellipse".*#e6e6e6', source, re.M)
     assert re.search(r'^  n3 \[label="mul\\nMulBackward0\\n.*shape="box"', source, re.M)
-    third = trace("x/3", {"x": 1.0}, {"x"}).dot()  # 4 significant digits
+    third = graph_dot(trace("x/3", {"x": 1.0}, {"x"}))  # 4 significant digits
     assert "value = 0.3333\\n" in third and 'grad = 0.3333"' in third and "0.33333" not in third
 
 

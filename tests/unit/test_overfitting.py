@@ -11,12 +11,9 @@ import numpy as np
 import pytest
 import torch
 
+from components.compute.datasets import NOISE_SCALE, TASKS, Data, DataSpec, make_data
 from components.compute.overfitting import (
     MAX_DEGREE,
-    NOISE_SCALE,
-    TASKS,
-    Data,
-    DataSpec,
     ModelSpec,
     PolyFeatures,
     Trainer,
@@ -27,7 +24,6 @@ from components.compute.overfitting import (
     input_scale,
     loss_fn,
     loss_name,
-    make_data,
     n_poly_features,
     sweep,
 )
