@@ -10,6 +10,7 @@ from components.snippets.autograd import errors_code, graph_code, tiny_code
 from components.ui.autograd import (
     AgSettings,
     formula,
+    formula_tag,
     forward_only,
     leaf_controls,
     sgd_rows,
@@ -20,7 +21,7 @@ from components.ui.autograd import (
 from components.ui.code_panel import code_panel
 from components.ui.i18n import explanation, t
 from components.ui.projector import is_projector
-from components.ui.state import bound, clamp_state, reset_button
+from components.ui.state import bound, reset_button
 
 D = AgSettings()
 st.title(t("ag.title"))
@@ -33,7 +34,7 @@ tabs = st.tabs([t("ag.tab_graph"), t("ag.tab_errors"), t("ag.tab_tiny")], key="a
 if tabs[0].open:
     with tabs[0]:
         text, names, defaults, grad_defaults = formula()
-        values, grads = leaf_controls(names, defaults, grad_defaults)
+        values, grads = leaf_controls(text, names, defaults, grad_defaults)
         try:
             graph = trace(text, values, grads)
         except (ExpressionError, ValueError) as err:
@@ -42,8 +43,7 @@ if tabs[0].open:
         st.session_state["ag_graph"] = graph  # what the page shows (tests compare the code panel with it)
         n = len(graph.steps)
         if n:
-            clamp_state("ag_step", 0, n)
-            step = st.slider(t("ag.step"), 0, n, D.step, help=t("ag.step_help"), **bound("ag_step"))
+            step = st.slider(t("ag.step"), 0, n, 0, help=t("ag.step_help"), key=f"ag_step_{formula_tag(text)}")
         else:
             step = 0
             st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
@@ -73,7 +73,7 @@ if tabs[1].open:
     with tabs[1]:
         st.markdown(t("ag.errors_idea"))
         text, names, defaults, grad_defaults = formula()
-        values, grads = leaf_controls(names, defaults, grad_defaults)
+        values, grads = leaf_controls(text, names, defaults, grad_defaults)
         leaf, vector = vector_value(names)
         vector_values = {**values, leaf: vector}
         if not grads:

@@ -77,6 +77,8 @@ def draw(tr) -> None:
         m[3].metric(t("fit.m_best"), str(tr.best_epoch), help=t("fit.m_best_help"))
         if tr.diverged_at is not None:
             st.error(t("fit.diverged", k=tr.diverged_at), icon=":material/trending_up:")
+        elif tr.stopped_at is not None:
+            st.caption(t("fit.restored", best=tr.best_epoch, k=tr.stopped_at))
 
 
 def _status(tr) -> str:
@@ -115,7 +117,9 @@ sweep_labels = {
 
 def draw_sweep(s: Sweep) -> None:
     done = len(s.train)
-    sweep_progress.progress(done / len(s.capacities), text=t("fit.sweep_status", k=done, n=len(s.capacities)))
+    stopped = not s.running and done < len(s.capacities)
+    status = t("fit.sweep_stopped" if stopped else "fit.sweep_status", k=done, n=len(s.capacities))
+    sweep_progress.progress(done / len(s.capacities), text=status)
     if done:
         fig = sweep_figure(s.capacities[:done], s.train, s.test, capacity_of(model), sweep_labels)
         with sweep_chart:

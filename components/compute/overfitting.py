@@ -35,6 +35,9 @@ from components.compute.datasets import (
 )
 
 MAX_DEGREE = 20
+# A train loss this many times the starting one has diverged (it would reach inf a few epochs later, through
+# numbers too large to plot or to read).
+EXPLODED = 1e6
 MAX_LAYERS = 4
 MAX_WIDTH = 128
 MAX_EPOCHS = 5000
@@ -223,7 +226,8 @@ class Trainer:
         train_losses, test_losses: index ``e`` is the loss on the whole set after ``e`` epochs (``0``: before
             training), in eval mode (no dropout), without autograd. Always finite.
         done: all epochs run, stopped early or diverged.
-        diverged_at: first epoch whose train or test loss or any parameter is not finite (its losses are not
+        diverged_at: first epoch whose train or test loss or any parameter is not finite, or whose train loss is
+            :data:`EXPLODED` times the starting one (its losses are not
             recorded and the weights of the epoch before are put back), else ``None``.
         stopped_at: the epoch where early stopping stopped, ``best_epoch + patience``, else ``None``.
         best_epoch: index of the lowest test loss so far (the first on a tie).
@@ -290,7 +294,8 @@ class Trainer:
     def _record(self) -> None:
         """Evaluate the current weights as epoch ``self.epoch``: record, or detect divergence; update the best."""
         tr, te, norm = self._evaluate()
-        if not (math.isfinite(tr) and math.isfinite(te) and math.isfinite(norm)):
+        exploded = bool(self.train_losses) and tr > EXPLODED * max(self.train_losses[0], 1e-12)
+        if exploded or not (math.isfinite(tr) and math.isfinite(te) and math.isfinite(norm)):
             self.diverged_at, self.epoch = self.epoch, max(self.epoch - 1, 0)
             with torch.no_grad():
                 torch._foreach_copy_(self._params, self._last)

@@ -71,14 +71,14 @@ def tiny_forward_backward(net: TinyNet, x: tuple[float, float], target: float, l
         net: the weights.
         x: the two inputs.
         target: the wanted output.
-        lr: learning rate, finite and >= 0.
+        lr: learning rate, finite (a negative one climbs: the loss goes up).
 
     Returns:
         The :class:`TinyResult`.
     """
     numbers = [*net.w1[0], *net.w1[1], *net.b1, *net.w2, net.b2, *x, target, lr]
-    if len(x) != 2 or not all(math.isfinite(v) for v in numbers) or lr < 0:
-        raise ValueError(f"weights, two inputs, target and lr >= 0 must be finite. Got {net}, x={x}, {target}, {lr}")
+    if len(x) != 2 or not all(math.isfinite(v) for v in numbers):
+        raise ValueError(f"weights, two inputs, target and lr must be finite. Got {net}, x={x}, {target}, {lr}")
     params = {
         k: torch.tensor(getattr(net, k), dtype=torch.float64, requires_grad=True) for k in ("w1", "b1", "w2", "b2")
     }

@@ -7,6 +7,8 @@ margins is one cheap redraw in the browser per update (see ``descent.py``).
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from components.figures.raster import class_pixels, data_uri, encode
@@ -123,6 +125,7 @@ def training_figure(
             }
         )
     still = {"fixedrange": True, "automargin": False}
+    span = max(epochs, 1)  # the epoch axis: the planned epochs and a little room for the star at either end
     layout.update(
         {
             "height": 480,
@@ -135,7 +138,7 @@ def training_figure(
             "yaxis": {"range": y_range, "title": {"text": labels["y"]}, "zeroline": False, **still,
                       "showgrid": not classes,
                       **({"scaleanchor": "x", "constrain": "domain"} if classes else {})},
-            "xaxis2": {"domain": [0.56, 1], "anchor": "y2", "range": [0, max(epochs, 1)],
+            "xaxis2": {"domain": [0.56, 1], "anchor": "y2", "range": [-0.02 * span, 1.02 * span],
                        "title": {"text": labels["epoch"]}, **still},
             "yaxis2": {"anchor": "x2", "title": {"text": labels["loss"]}, **log_axis(train_curve + test_curve, True),
                        **still},
@@ -154,16 +157,19 @@ def sweep_figure(
         {"type": "scatter", "x": capacities, "y": finite_values(test), "mode": "lines+markers",
          "name": labels["test_loss"], "line": {"color": TEST_COLOUR, "width": 3}, "marker": {"size": 8}},
     ]  # fmt: skip
-    shapes = [{"type": "line", "x0": current, "x1": current, "yref": "paper", "y0": 0, "y1": 1,
+    # On a log axis Plotly places shapes and annotations at log10(x), traces at x.
+    at = math.log10(current) if labels.get("capacity_axis") == "log" else current
+    shapes = [{"type": "line", "x0": at, "x1": at, "yref": "paper", "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dot", "width": 2}}]  # fmt: skip
     layout = {
         "height": 360,
         "margin": MARGIN,
         "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         "shapes": shapes,
-        "annotations": [{"x": current, "y": 1, "yref": "paper", "text": labels["current"], "showarrow": False,
+        "annotations": [{"x": at, "y": 1, "yref": "paper", "text": labels["current"], "showarrow": False,
                          "yanchor": "bottom"}],
         "xaxis": {"title": {"text": labels["capacity"]}, "type": labels.get("capacity_axis", "linear"),
+                  **({} if labels.get("capacity_axis") == "log" else {"dtick": 1}),  # whole degrees only
                   "fixedrange": True, "automargin": False},
         "yaxis": {"title": {"text": labels["loss"]}, **log_axis(train + test), "fixedrange": True, "automargin": False},
     }  # fmt: skip

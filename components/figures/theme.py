@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from plotly.colors import get_colorscale
 
@@ -19,8 +21,8 @@ THEMED = "ml-playground-themed"
 
 
 def log_axis(values, fixed_range: bool = False) -> dict:
-    """A log axis for losses: powers of ten; over two decades or more only the powers of ten are labelled (the
-    2 and 5 in between crowd the axis). ``fixed_range``: a range around the finite positive values, so the
+    """A log axis for losses: over a decade or more only powers of ten are labelled (every k-th decade, at most
+    ~8 labels). ``fixed_range``: a range around the finite positive values, so the
     axis does not jump while curves grow."""
     v = np.asarray([x for x in np.ravel(np.asarray(values, dtype=object)) if x is not None], dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
@@ -28,8 +30,8 @@ def log_axis(values, fixed_range: bool = False) -> dict:
     if not len(v):
         return axis
     lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
-    if hi - lo >= 2:
-        axis["dtick"] = 1
+    if hi - lo >= 1:  # whole decades only (at most ~8 labels): "5 6 7 8 9" between them read like losses
+        axis["dtick"] = max(1, math.ceil((hi - lo) / 8))
     if fixed_range:
         pad = 0.1 * (hi - lo) + 0.05
         axis["range"] = [lo - pad, hi + pad]

@@ -6,6 +6,7 @@ import inspect
 import textwrap
 
 from components.compute import datasets as ds
+from components.compute import overfitting as of
 from components.compute.datasets import DataSpec
 from components.compute.overfitting import ModelSpec, TrainSpec
 
@@ -97,7 +98,7 @@ perm = torch.randperm(n, generator=g)
 n_train = min(max(round(n * {data.train_frac!r}), 1), n - 1)
 x_train, y_train = x[perm[:n_train]], y[perm[:n_train]]
 x_test, y_test = x[perm[n_train:]], y[perm[n_train:]]
-n_classes = {3 if data.dataset == "blobs" else 2}
+{"n_classes = " + str(3 if data.dataset == "blobs" else 2) if classification else ""}
 
 # ---- model: initial weights from the seed
 torch.manual_seed(seed)
@@ -128,8 +129,8 @@ for epoch in range(1, {train.epochs} + 1):
         loss.backward()
         opt.step()
     a, b = losses()
-    if not (math.isfinite(a) and math.isfinite(b)):
-        print("diverged at epoch", epoch)
+    if not (math.isfinite(a) and math.isfinite(b)) or a > {of.EXPLODED!r} * train_losses[0]:
+        print("diverged at epoch", epoch)  # the loss blew up: the curves stop before it
         break
     train_losses.append(a)
     test_losses.append(b)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -16,9 +17,15 @@ from components.ui.i18n import t
 from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
-# + leaf name: per-leaf keys. Not in the link: leaves come and go with the formula, and Streamlit cannot drop the
-# URL parameter of a bound widget when the formula changes.
+# + leaf name + formula tag: per-leaf keys, new widgets for every formula (a browser keeps showing a widget's old
+# value when only its state is dropped). Not in the link: leaves come and go with the formula, and Streamlit
+# cannot drop the URL parameter of a bound widget when they do.
 LEAF_VALUE, LEAF_GRAD = "ag_v_", "ag_g_"
+
+
+def formula_tag(text: str) -> str:
+    """A short stable tag of a formula, for the keys of the widgets that belong to it."""
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,6 @@ class AgSettings:
 
     preset: str = "linear"
     text: str = PRESETS["linear"].text
-    step: int = 0
     vector: str = "1, 2, 3"
     times: int = 2
     w11: float = TINY_DEFAULT.w1[0][0]
@@ -47,10 +53,9 @@ class AgSettings:
 
 
 def _forget_leaves() -> None:
-    """A new formula starts from its own leaf values: drop the previous leaves' settings."""
-    for key in [k for k in st.session_state if str(k).startswith((LEAF_VALUE, LEAF_GRAD))]:
+    """A new formula starts from its own leaf values and step 0: drop the previous formula's widget states."""
+    for key in [k for k in st.session_state if str(k).startswith((LEAF_VALUE, LEAF_GRAD, "ag_step_"))]:
         del st.session_state[key]
-    st.session_state["ag_step"] = 0
 
 
 def formula() -> tuple[str, tuple[str, ...], dict[str, float], tuple[str, ...]]:
@@ -82,18 +87,18 @@ def formula() -> tuple[str, tuple[str, ...], dict[str, float], tuple[str, ...]]:
 
 
 def leaf_controls(
-    names: tuple[str, ...], defaults: dict[str, float], grad_defaults: tuple[str, ...]
+    text: str, names: tuple[str, ...], defaults: dict[str, float], grad_defaults: tuple[str, ...]
 ) -> tuple[dict[str, float], set[str]]:
     """A value and a "requires grad" switch per leaf, four leaves per row."""
-    values, grads = {}, set()
+    values, grads, tag = {}, set(), formula_tag(text)
     for start in range(0, len(names), 4):
         cols = st.columns(4)
         for col, name in zip(cols, names[start : start + 4], strict=False):
             with col:
                 values[name] = st.number_input(
-                    name, value=float(defaults.get(name, 1.0)), step=0.1, format="%.4g", key=LEAF_VALUE + name
+                    name, value=float(defaults.get(name, 1.0)), step=0.1, format="%.4g", key=f"{LEAF_VALUE}{name}_{tag}"
                 )
-                if st.checkbox(t("ag.requires_grad"), name in grad_defaults, key=LEAF_GRAD + name):
+                if st.checkbox(t("ag.requires_grad"), name in grad_defaults, key=f"{LEAF_GRAD}{name}_{tag}"):
                     grads.add(name)
     return values, grads
 
@@ -150,7 +155,8 @@ def tiny_controls() -> tuple[TinyNet, tuple[float, float], float, float]:
     st.markdown(t("ag.tiny_example"))
     c = st.columns(5)
     x1, x2, target = num(c[0], "x1", "x1"), num(c[1], "x2", "x2"), num(c[2], t("ag.target"), "target")
-    lr = c[3].number_input(t("ag.lr"), 0.0, 10.0, d.lr, step=0.05, format="%.4g", **bound("ag_lr"))
+    # No bounds: a browser shows a typed value outside them but the page would silently keep the old one.
+    lr = c[3].number_input(t("ag.lr"), value=d.lr, step=0.05, format="%.4g", **bound("ag_lr"))
     return TinyNet(((w11, w12), (w21, w22)), (b1, b2), (v1, v2), cb), (x1, x2), target, lr
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.compute.autograd_graph import PRESETS
+from components.ui.autograd import formula_tag
 from tests.app.conftest import open_page
 
 
@@ -31,7 +32,7 @@ def test_every_preset_draws_its_graph_and_gradients(preset):
 def test_stepping_reveals_gradients_node_by_node():
     at = open_page("autograd")
     assert "grad =" not in dot(at)  # step 0: the forward pass only
-    at.slider(key="ag_step").set_value(2).run()
+    at.slider(key=f"ag_step_{formula_tag(PRESETS['linear'].text)}").set_value(2).run()
     ok(at)
     assert dot(at).count("grad =") == 2 and "#d62728" in dot(at)
     assert any("upstream" in str(m.value) for m in at.markdown)
@@ -79,3 +80,14 @@ def test_chinese():
     at = open_page("autograd", lang="zh")
     ok(at)
     assert at.title[0].value == "计算图与反向传播"
+
+
+def test_a_new_formula_starts_from_its_own_values_and_step_zero():
+    """Widgets are keyed by formula: a browser would otherwise keep showing the previous formula's values."""
+    at = open_page("autograd")
+    at.slider(key=f"ag_step_{formula_tag(PRESETS['linear'].text)}").set_value(6).run()
+    at.selectbox(key="ag_preset").set_value("softmax_ce").run()
+    ok(at)
+    tag = formula_tag(PRESETS["softmax_ce"].text)
+    assert at.number_input(key=f"ag_v_x_{tag}").value == PRESETS["softmax_ce"].leaves["x"] == 2.0
+    assert at.slider(key=f"ag_step_{tag}").value == 0

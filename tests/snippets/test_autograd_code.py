@@ -16,6 +16,7 @@ import pytest
 import torch
 
 from components.compute.autograd_graph import PRESETS
+from components.ui.autograd import formula_tag
 from tests.app.conftest import ROOT, open_page
 from tests.snippets.test_convolution_code import run_code
 
@@ -92,10 +93,11 @@ def test_graph_code_reproduces_the_page(query):
 
 def test_graph_code_follows_changed_values_and_switches():
     at = open_tab(GRAPH, ag_preset="linear")
-    at.number_input(key="ag_v_w").set_value(-1.7).run()
-    at.number_input(key="ag_v_x").set_value(0.25).run()
-    at.checkbox(key="ag_g_b").uncheck().run()
-    at.checkbox(key="ag_g_y").check().run()
+    tag = formula_tag(PRESETS["linear"].text)
+    at.number_input(key=f"ag_v_w_{tag}").set_value(-1.7).run()
+    at.number_input(key=f"ag_v_x_{tag}").set_value(0.25).run()
+    at.checkbox(key=f"ag_g_b_{tag}").uncheck().run()
+    at.checkbox(key=f"ag_g_y_{tag}").check().run()
     graph = at.session_state["ag_graph"]
     code = panel_code(at, "loss.backward()")
     assert (

@@ -13,6 +13,7 @@ import torch
 
 from components.compute.datasets import NOISE_SCALE, TASKS, Data, DataSpec, make_data
 from components.compute.overfitting import (
+    EXPLODED,
     MAX_DEGREE,
     ModelSpec,
     PolyFeatures,
@@ -404,13 +405,15 @@ def test_sgd_lr_10_on_degree_20_diverges_cleanly():
     assert k is not None and 1 <= k < 1000 and trainer.done
     assert len(trainer.train_losses) == len(trainer.test_losses) == k and trainer.epoch == k - 1
     assert np.isfinite(trainer.train_losses).all() and np.isfinite(trainer.test_losses).all()
-    assert trainer.train_losses[-1] > 1e6 * trainer.train_losses[0]
+    # Cut once the loss reaches EXPLODED times the start (well before inf): the kept curve stays readable.
+    assert trainer.train_losses[-1] <= EXPLODED * trainer.train_losses[0]
+    assert trainer.train_losses[-1] > 10 * trainer.train_losses[0]
     assert np.isfinite(trainer.final()).all()
     # The model holds the weights of the last recorded epoch, k - 1: its losses are the curves' last ones.
     pred_train, pred_test = trainer.predict(data.x_train).numpy(), trainer.predict(data.x_test).numpy()
     assert np_mse(pred_train, data.y_train.numpy()) == pytest.approx(trainer.train_losses[-1], rel=1e-9)
     assert np_mse(pred_test, data.y_test.numpy()) == pytest.approx(trainer.test_losses[-1], rel=1e-9)
-    # One more SGD step from the weights kept (those of epoch k-1), in NumPy: the loss is not finite any more.
+    # One more SGD step from the weights kept (those of epoch k-1), in NumPy: the loss explodes (or overflows).
     lin = trainer.model[1]
     w, b = lin.weight.detach().numpy()[0], lin.bias.item()
     feats = np_monomials(data.x_train.numpy(), 20, input_scale(data.x_train).numpy())
@@ -418,7 +421,8 @@ def test_sgd_lr_10_on_degree_20_diverges_cleanly():
     with np.errstate(all="ignore"):
         resid = feats @ w + b - y
         w, b = w - 10 * 2 * feats.T @ resid / len(y), b - 10 * 2 * resid.mean()
-        assert not np.isfinite(np_mse(feats @ w + b, y)) or not np.isfinite(w).all()
+        after = np_mse(feats @ w + b, y)
+        assert not np.isfinite(after) or after > EXPLODED * trainer.train_losses[0] or not np.isfinite(w).all()
     trainer.run(10)  # done: a no-op
     assert len(trainer.train_losses) == k
 
