@@ -157,9 +157,9 @@ def sweep_figure(
         {"type": "scatter", "x": capacities, "y": finite_values(test), "mode": "lines+markers",
          "name": labels["test_loss"], "line": {"color": TEST_COLOUR, "width": 3}, "marker": {"size": 8}},
     ]  # fmt: skip
-    # On a log axis Plotly places shapes and annotations at log10(x), traces at x.
+    # On a log axis Plotly places annotations at log10(x) (shapes and traces at x): measured in Chromium.
     at = math.log10(current) if labels.get("capacity_axis") == "log" else current
-    shapes = [{"type": "line", "x0": at, "x1": at, "yref": "paper", "y0": 0, "y1": 1,
+    shapes = [{"type": "line", "x0": current, "x1": current, "yref": "paper", "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dot", "width": 2}}]  # fmt: skip
     layout = {
         "height": 360,

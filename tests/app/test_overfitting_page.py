@@ -52,7 +52,7 @@ def test_a_too_large_learning_rate_is_shown_as_divergence():
     ok(at)
     tr = at.session_state["fit_result"]
     assert tr.diverged_at is not None
-    assert at.error and "infinite" in at.error[0].value
+    assert at.error and "infinity" in at.error[0].value
 
 
 @pytest.mark.parametrize("dataset", ["moons", "circles", "xor", "spirals", "blobs", "cubic", "step", "abs"])
