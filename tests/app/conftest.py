@@ -25,6 +25,11 @@ def open_page(page: str | None = None, **query: str) -> AppTest:
     return at
 
 
+def ok(at: AppTest) -> None:
+    """The run raised nothing (Streamlit shows exceptions on the page; say which)."""
+    assert not at.exception, [e.message for e in at.exception]
+
+
 def png_bytes(width: int, height: int, color=(200, 30, 30)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buf, format="PNG")

@@ -6,11 +6,7 @@ import pytest
 
 from components.compute.autograd_graph import PRESETS
 from components.ui.autograd import formula_tag
-from tests.app.conftest import open_page
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+from tests.app.conftest import ok, open_page
 
 
 def dot(at) -> str:

@@ -7,11 +7,7 @@ import math
 
 import pytest
 
-from tests.app.conftest import metric, open_page
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+from tests.app.conftest import metric, ok, open_page
 
 
 def test_defaults_render_with_the_right_numbers():

@@ -7,11 +7,7 @@ import json
 import pytest
 
 from components.compute.descent import SURFACES
-from tests.app.conftest import open_page
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+from tests.app.conftest import ok, open_page
 
 
 def table(at) -> list[dict]:

@@ -6,11 +6,7 @@ import json
 
 import pytest
 
-from tests.app.conftest import open_page, texts
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
+from tests.app.conftest import ok, open_page, texts
 
 
 def chart(at, i: int = 0) -> dict:

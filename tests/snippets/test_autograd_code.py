@@ -17,7 +17,7 @@ import torch
 
 from components.compute.autograd_graph import PRESETS
 from components.ui.autograd import formula_tag
-from tests.app.conftest import ROOT, open_page
+from tests.app.conftest import ROOT, ok, open_page
 from tests.snippets.test_convolution_code import run_code
 
 GRAPH, ERRORS, TINY = "Computation graph", "Why backward needs a scalar", "Backprop through a tiny network"
@@ -25,10 +25,6 @@ CUSTOM = [
     "sin(a)*exp(-b^2) + maximum(a, b)/c",
     "sqrt(abs(p*q)) - tanh(q)^2 + relu(p - 0.5)*log(1 + q^2)",
 ]
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
 
 
 def panel_code(at, marker: str) -> str:
