@@ -12,8 +12,9 @@ import streamlit as st  # noqa: E402
 import components.ui.boot  # noqa: E402, F401  (heavy imports + gc.freeze(), once per process)
 from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
+from components.ui.present import clear_places  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
-from components.ui.sidebar import shared_sidebar  # noqa: E402
+from components.ui.sidebar import share, shared_sidebar  # noqa: E402
 from components.ui.state import remember_arrival  # noqa: E402
 
 st.set_page_config(
@@ -23,7 +24,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if projector_requested() else "auto",
 )
 remember_arrival()
-shared_sidebar()
+share_slot = shared_sidebar()
 
 nav = {
     t(f"sections.{section}"): [
@@ -40,4 +41,8 @@ nav = {
     for section in SECTIONS
 }
 page = st.navigation({k: v for k, v in nav.items() if v})
-page.run()
+clear_places()  # the presentation strip of the previous run is gone
+try:
+    page.run()
+finally:  # also after st.stop(): the link is complete only once the page's widgets exist
+    share(share_slot)

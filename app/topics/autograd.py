@@ -9,27 +9,38 @@ from components.figures.autograd import BACKWARD_STAGES, graph_dot, tiny_dot
 from components.snippets.autograd import errors_code, graph_code, tiny_code
 from components.ui.autograd import (
     AgSettings,
+    accumulate_rows,
+    fix_rows,
     formula,
-    formula_tag,
     forward_only,
+    gradient_metrics,
     leaf_controls,
     sgd_rows,
     step_text,
     tiny_controls,
+    tiny_metrics,
     vector_value,
+    widget_tag,
 )
+from components.ui.autograd_link import seed_step, sync_step
 from components.ui.code_panel import code_panel
-from components.ui.i18n import explanation, t
+from components.ui.i18n import t
+from components.ui.lesson import Lesson, page_header
+from components.ui.lessons import AG
+from components.ui.present import page_explanation
 from components.ui.projector import is_projector
-from components.ui.state import bound, reset_button
+from components.ui.state import bound, link_notice, reset_button, url_tabs
 
 D = AgSettings()
-st.title(t("ag.title"))
-st.markdown(t("ag.idea"))
+page_header("ag", Lesson("ag", AgSettings, AG))
+notice = st.container()
 reset_button("ag", AgSettings)
 words = {"value": t("ag.value"), "grad": t("ag.grad")}
-font = 18 if is_projector() else 13
-tabs = st.tabs([t("ag.tab_graph"), t("ag.tab_errors"), t("ag.tab_tiny")], key="ag_view", on_change="rerun")
+# Projector: top to bottom (narrow) at its own size, body-sized text (21 pt = 28 px); else fitted to the column.
+font, rankdir, graph_width = (21, "TB", "content") if is_projector() else (13, "LR", "stretch")
+tabs = list(
+    url_tabs({"graph": t("ag.tab_graph"), "errors": t("ag.tab_errors"), "tiny": t("ag.tab_tiny")}, "ag_view").values()
+)
 
 if tabs[0].open:
     with tabs[0]:
@@ -42,18 +53,20 @@ if tabs[0].open:
             st.stop()
         st.session_state["ag_graph"] = graph  # what the page shows (tests compare the code panel with it)
         n = len(graph.steps)
+        step = 0
         if n:
-            step = st.slider(t("ag.step"), 0, n, 0, help=t("ag.step_help"), key=f"ag_step_{formula_tag(text)}")
+            seed_step(key := f"ag_step_{widget_tag(text)}", n)  # in the link as ag_step
+            step = st.slider(t("ag.step"), 0, n, help=t("ag.step_help"), key=key)
         else:
-            step = 0
             st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
+        sync_step(step)
         with st.container(key="ag_graph_view"):
             dot = (
-                graph_dot(forward_only(graph), None, words, font)
+                graph_dot(forward_only(graph), None, words, font, rankdir)
                 if step == 0
-                else graph_dot(graph, step - 1, words, font)
+                else graph_dot(graph, step - 1, words, font, rankdir)
             )
-            st.graphviz_chart(dot, width="stretch")
+            st.graphviz_chart(dot, width=graph_width)
         if step == 0:
             st.markdown(t("ag.forward_text", n=n))
         else:
@@ -61,12 +74,7 @@ if tabs[0].open:
             st.markdown(step_text(graph, step - 1))
         if n:
             st.markdown(t("ag.result"))
-            shown = [name for name in names if name in grads]
-            cols = st.columns(max(1, min(4, len(shown))))
-            for i, name in enumerate(shown):
-                g = graph.node(next(nd.id for nd in graph.nodes if nd.kind == "leaf" and nd.label == name)).grad
-                value = f"{g.item():.5g}" if g is not None and g.numel() == 1 else str(g)
-                cols[i % len(cols)].metric(f"∂loss/∂{name}", value)
+            gradient_metrics(graph, names, grads)
         code_panel(graph_code(text, values, grads), "autograd_graph.py")
 
 if tabs[1].open:
@@ -79,7 +87,11 @@ if tabs[1].open:
         if not grads:
             st.info(t("ag.no_backward"), icon=":material/info:")
             st.stop()
-        st.code(f"{leaf} = torch.tensor({vector})\nout = {text}   # shape ({len(vector)},)\nout.backward()", "python")
+        st.code(
+            f"{leaf} = torch.tensor({vector})\nout = {text}   # shape ({len(vector)},)\nout.backward()",
+            "python",
+            wrap_lines=True,
+        )
         pressed = st.button("out.backward()", key="ag_backward", icon=":material/play_arrow:", help=t("ag.press_help"))
         st.session_state["ag_pressed"] = pressed or st.session_state.get("ag_pressed", False)  # stays shown
         results = fixes(text, vector_values, grads)
@@ -92,11 +104,7 @@ if tabs[1].open:
                 st.error(f"RuntimeError: {error}", icon=":material/error:")
                 st.markdown(t("ag.why_scalar"))
             st.markdown(t("ag.fixes_title"))
-            fix_names = (("sum", "out.sum().backward()"), ("mean", "out.mean().backward()"),
-                         ("ones", "out.backward(gradient=torch.ones_like(out))"))  # fmt: skip
-            rows = [{t("ag.col_fix"): label} | {f"{k}.grad": str(v.tolist()) for k, v in results[fix].items()}
-                    for fix, label in fix_names]  # fmt: skip
-            st.dataframe(rows, hide_index=True, width="stretch")
+            st.table(fix_rows(results), hide_index=True)  # static tables: the projector CSS sizes their text
         st.markdown(t("ag.accumulate_title"))
         times = st.slider(t("ag.times"), 1, 5, D.times, **bound("ag_times"))
         try:
@@ -105,13 +113,7 @@ if tabs[1].open:
             st.info(t("ag.cannot", error=str(err)), icon=":material/info:")
         else:
             st.session_state["ag_accumulated"] = plain
-            rows = [
-                {t("ag.col_call"): k + 1}
-                | {f"{name}.grad": f"{g.item():.5g}" for name, g in a.items()}
-                | {f"{name}.grad ({t('ag.zeroed')})": f"{g.item():.5g}" for name, g in z.items()}
-                for k, (a, z) in enumerate(zip(plain, zeroed, strict=True))
-            ]
-            st.dataframe(rows, hide_index=True, width="stretch")
+            st.table(accumulate_rows(plain, zeroed), hide_index=True)
             st.caption(t("ag.accumulate_help"))
         code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
 
@@ -124,16 +126,11 @@ if tabs[2].open:
         stage = st.slider(t("ag.stage"), 0, BACKWARD_STAGES, D.stage, help=t("ag.stage_help"), **bound("ag_stage"))
         tiny_words = {"grad": t("ag.grad"), "loss": t("ag.loss"), "target": t("ag.target")}
         with st.container(key="ag_tiny_view"):
-            st.graphviz_chart(tiny_dot(net, x, target, result, stage, tiny_words, font), width="stretch")
+            st.graphviz_chart(tiny_dot(net, x, target, result, stage, tiny_words, font, rankdir), width=graph_width)
         st.markdown(t(f"ag.stage_{stage}"))
-        m = st.columns(4)
-        m[0].metric(t("ag.loss_before"), f"{result.loss:.6g}")
-        m[1].metric(t("ag.loss_after"), f"{result.new_loss:.6g}", f"{result.new_loss - result.loss:.3g}",
-                    delta_color="inverse")  # fmt: skip
-        m[2].metric(t("ag.predicted"), f"{result.predicted_change:.3g}", help=t("ag.predicted_help"))
-        m[3].metric(t("ag.actual"), f"{result.new_loss - result.loss:.3g}")
-        rows = sgd_rows(net, result, lr)
-        st.dataframe(rows, hide_index=True, width="stretch")
+        tiny_metrics(result)
+        st.table(sgd_rows(net, result, lr), hide_index=True)
         code_panel(tiny_code(net, x, target, lr), "tiny_network.py")
 
-st.markdown(explanation("autograd"))
+link_notice("ag", notice)
+page_explanation("autograd")

@@ -8,37 +8,38 @@ from components.figures.convolution import kernel_figure
 from components.snippets.convolution import convolution_code
 from components.ui.code_panel import code_panel
 from components.ui.conv_kernel import custom_editor
-from components.ui.conv_pictures import download_name, metrics, picker_image, pictures, png_download
-from components.ui.conv_views import inspected_pixel, inspector, sliding_window
+from components.ui.conv_pick import default_pixel, inspected_pixel
+from components.ui.conv_pictures import download_name, metrics, pictures, png_download
+from components.ui.conv_views import inspector, sliding_window
 from components.ui.convolution import conv_controls, geometry, output_size_panel, run_convolution
-from components.ui.i18n import explanation, t
+from components.ui.i18n import t
 from components.ui.image_input import image_input, input_picture
+from components.ui.lesson import Lesson, page_header
+from components.ui.lessons import CONV
+from components.ui.present import page_explanation
 from components.ui.projector import is_projector, show_figure
-from components.ui.state import link_notice, reset_button
+from components.ui.state import link_notice, reset_button, url_tabs
 
 DISPLAY_PX = 760 if is_projector() else 640  # pixels sent for the input's long side (CSS fits the column)
 
-st.title(t("conv.title"))
-st.markdown(t("conv.idea"))
+page_header("conv", Lesson("conv", ConvSettings, CONV))
 notice = st.container()
 
 image = image_input("conv")
 settings, preset = conv_controls()
-reset_button("conv", ConvSettings)
+_, h, w = image.tensor.shape
+reset_button("conv", ConvSettings, extra=default_pixel(h, w))  # the inspected pixel is bound to the link too
 
 kernel_col, size_col = st.columns([1, 1] if preset is None else [1, 2], gap="large")  # room for the grid editor
 with kernel_col:
     kernel = preset if preset is not None else custom_editor()
     g = geometry(settings, kernel)
-    show_figure(
-        kernel_figure(kernel, g.dilation, t("conv.kernel_weights", k=g.kernel_size, span=g.span)), key="conv_kf"
-    )
+    st.markdown(t("conv.kernel_weights", k=g.kernel_size, span=g.span))  # above the chart: text wraps there
+    show_figure(kernel_figure(kernel, g.dilation), key="conv_kf")
+    st.caption(t("conv.kernel_legend"))
 
-_, h, w = image.tensor.shape
 with size_col:
     output_size_panel(h, w, g)
-
-link_notice("conv", notice)
 
 scale = DISPLAY_PX / max(h, w)
 try:
@@ -46,6 +47,7 @@ try:
 except GeometryError as err:
     st.warning(t(f"conv.geometry_error.{err.reason}", span=g.span, h=h, w=w, p=g.padding), icon=":material/error:")
     st.image(input_picture(image, scale)[0], caption=t("conv.input_caption", w=w, h=h))
+    link_notice("conv", notice)
     st.stop()
 
 st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
@@ -61,13 +63,15 @@ st.download_button(
 )
 
 # Lazy tabs: only the open one runs (the animation is the heaviest view).
-tab_ma, tab_window = st.tabs([t("conv.tab_inspector"), t("conv.tab_window")], key="conv_view", on_change="rerun")
+tabs = url_tabs({"inspector": t("conv.tab_inspector"), "window": t("conv.tab_window")}, "conv_view")
+tab_ma, tab_window = tabs["inspector"], tabs["window"]
 if tab_ma.open:
     with tab_ma:
-        inspector(result, kernel, g, settings.magnitude, picker_image(result, signed))
+        inspector(result, kernel, g, settings.magnitude, signed)
 if tab_window.open:
     with tab_window:
         sliding_window(result, kernel, g, settings.magnitude)
+link_notice("conv", notice)  # after every widget, the inspected pixel's included
 
 code_panel(
     convolution_code(
@@ -79,7 +83,9 @@ code_panel(
         make_kernel(SOBEL_PAIR[1]) if settings.magnitude else None,
         uploaded=image.path == image.name,
         probe=inspected_pixel(result),
+        conversion=image.decoded.conversion,
+        heif=image.decoded.format == "HEIF",
     ),
     "convolution.py",
 )
-st.markdown(explanation("convolution"))
+page_explanation("convolution")

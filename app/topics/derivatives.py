@@ -18,38 +18,39 @@ from components.compute.derivatives import (
     tangent_1d,
 )
 from components.figures.derivatives import contour_figure, curve_figure, directional_figure, slices_figure
+from components.figures.numbers import fmt
 from components.snippets.derivatives import derivative_code, gradient_code
 from components.ui.code_panel import code_panel
 from components.ui.derivatives import DX_STEPS, function_input, half_width
-from components.ui.i18n import explanation, t
+from components.ui.i18n import t
+from components.ui.lesson import Lesson, masked, page_header
+from components.ui.lessons import DERIV
+from components.ui.present import page_explanation
 from components.ui.projector import show_figure
-from components.ui.state import bound, reset_button
+from components.ui.state import bound, link_notice, reset_button, url_choice, url_tabs
 
 D = DerivSettings()
 
 
-def num(v: float) -> str:
-    return f"{v + 0.0:.3g}"  # + 0.0: no "-0"
-
-
 def warn_1d(tan, x0: float) -> None:
     """Say why there is no derivative at ``x0``, if there is none (``Tangent1D.kind``)."""
-    at = f"{x0:g}"
+    at = fmt(x0, 6)
     if tan.kind == "undefined":
-        st.warning(t("deriv.undefined", x0=at, value=num(tan.value)))
+        st.warning(t("deriv.undefined", x0=at, value=fmt(tan.value, 3)))
     elif tan.kind == "no_derivative":
         why = t("deriv.why_join").join(t(f"deriv.why_{r}") for r in tan.reasons)
-        st.warning(t("deriv.no_derivative", x0=at, why=why, slope=num(tan.slope)))
+        st.warning(t("deriv.no_derivative", x0=at, why=why, slope=fmt(tan.slope, 3)))
     elif tan.kind == "kink":
-        st.warning(t("deriv.kink", x0=at, left=num(tan.left), right=num(tan.right)))
+        st.warning(t("deriv.kink", x0=at, left=fmt(tan.left, 3), right=fmt(tan.right, 3)))
     elif tan.kind == "autograd_nan":
-        st.warning(t("deriv.autograd_nan", x0=at, slope=num(tan.slope), left=num(tan.left)))
+        st.warning(t("deriv.autograd_nan", x0=at, slope=fmt(tan.slope, 3), left=fmt(tan.left, 3)))
 
 
-st.title(t("deriv.title"))
-st.markdown(t("deriv.idea"))
+page_header("deriv", Lesson("deriv", DerivSettings, DERIV))
+notice = st.container()
 reset_button("deriv", DerivSettings)
-tab_1d, tab_2d = st.tabs([t("deriv.tab_1d"), t("deriv.tab_2d")], key="deriv_view", on_change="rerun")
+tabs = url_tabs({"1d": t("deriv.tab_1d"), "2d": t("deriv.tab_2d")}, "deriv_view")
+tab_1d, tab_2d = tabs["1d"], tabs["2d"]
 
 if tab_1d.open:
     with tab_1d:
@@ -57,22 +58,33 @@ if tab_1d.open:
         with c1:
             f = function_input(PRESETS_1D, ("x",), "deriv_f1", D.f1)
         x0 = c2.slider(t("deriv.x0"), -3.0, 3.0, D.x0, step=0.05, **bound("deriv_x0"))
-        dx = c3.select_slider(t("deriv.dx"), sorted(DX_STEPS), D.dx, help=t("deriv.dx_help"), **bound("deriv_dx"))
+        dx = url_choice(
+            c3.select_slider,
+            t("deriv.dx"),
+            sorted(DX_STEPS),
+            "deriv_dx",
+            D.dx,
+            format_func=fmt,
+            help=t("deriv.dx_help"),
+        )
         tan = tangent_1d(f, x0, dx)
         st.session_state["deriv_1d"] = tan  # what the page shows (tests compare the code panel with it)
-        zoom = st.toggle(t("deriv.zoom"), D.zoom, help=t("deriv.zoom_help"), **bound("deriv_zoom"))
+        zoom = st.toggle(t("deriv.zoom"), D.zoom, **bound("deriv_zoom"))
+        st.caption(t("deriv.zoom_help"))  # not help=: tapping a switch's "?" on a whiteboard flips the switch
         reach = max(3 * abs(dx), 0.02) if zoom else None  # zoomed: the step fills the picture
         xs = torch.linspace(x0 - reach, x0 + reach, 301) if zoom else torch.linspace(-3.0, 3.0, 301)
         xs = xs.double()
         names = {k: t(f"deriv.legend_{k}") for k in ("curve", "tangent", "secant", "dy", "differential")}
         show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve")
         rates, amounts = st.columns(3), st.columns(3)  # rates of change above, amounts of change below
-        rates[0].metric(t("deriv.m_value"), f"{tan.value:.5g}")
-        rates[1].metric(t("deriv.m_slope"), f"{tan.slope:.5g}", help=t("deriv.m_slope_help"))
-        rates[2].metric(t("deriv.m_secant"), f"{tan.secant_slope:.5g}", help=t("deriv.m_secant_help"))
-        amounts[0].metric(t("deriv.m_dy"), f"{tan.delta_y:.5g}", help=t("deriv.m_dy_help"))
-        amounts[1].metric(t("deriv.m_differential"), f"{tan.differential:.5g}", help=t("deriv.m_differential_help"))
-        amounts[2].metric(t("deriv.m_gap"), f"{abs(tan.delta_y - tan.differential):.3g}", help=t("deriv.m_gap_help"))
+        rates[0].metric(t("deriv.m_value"), fmt(tan.value, 5))
+        rates[1].metric(t("deriv.m_slope"), masked(fmt(tan.slope, 5)), help=t("deriv.m_slope_help"))
+        rates[2].metric(t("deriv.m_secant"), fmt(tan.secant_slope, 5), help=t("deriv.m_secant_help"))
+        amounts[0].metric(t("deriv.m_dy"), fmt(tan.delta_y, 5), help=t("deriv.m_dy_help"))
+        amounts[1].metric(
+            t("deriv.m_differential"), masked(fmt(tan.differential, 5)), help=t("deriv.m_differential_help")
+        )
+        amounts[2].metric(t("deriv.m_gap"), fmt(abs(tan.delta_y - tan.differential), 3), help=t("deriv.m_gap_help"))
         warn_1d(tan, x0)
         code_panel(derivative_code(f.text, x0, dx), "derivative.py")
 
@@ -93,11 +105,11 @@ if tab_2d.open:
         rad = math.radians(theta)
         directional = directional_derivative(gx, gy, rad)
         st.session_state["deriv_2d"] = (value, gx, gy, directional)
-        status, at = point_status_2d(value, gx, gy), {"x0": f"{px:g}", "y0": f"{py:g}"}
+        status, at = point_status_2d(value, gx, gy), {"x0": fmt(px, 6), "y0": fmt(py, 6)}
         if status == "undefined":
-            st.warning(t("deriv.undefined_2d", value=num(value), **at))
+            st.warning(t("deriv.undefined_2d", value=fmt(value, 3), **at))
         elif status == "no_gradient":
-            st.warning(t("deriv.no_gradient", gx=num(gx), gy=num(gy), **at))
+            st.warning(t("deriv.no_gradient", gx=fmt(gx, 3), gy=fmt(gy, 3), **at))
         xs = torch.linspace(-w, w, 81, dtype=torch.float64)  # enough for smooth contours; the browser pays per point
         arrows = {"gradient": t("deriv.arrow_gradient"), "direction": t("deriv.arrow_direction")}
         coarse = xs[::4]  # one field arrow every 4th grid point
@@ -109,16 +121,17 @@ if tab_2d.open:
             st.caption(t("deriv.arrows") + (" " + t("deriv.arrows_field") if field else ""))
         with right:
             m = st.columns(2)
-            m[0].metric("∂f/∂x", f"{gx:.4g}")
-            m[1].metric("∂f/∂y", f"{gy:.4g}")
-            m[0].metric(t("deriv.m_norm"), f"{math.hypot(gx, gy):.4g}", help=t("deriv.m_norm_help"))
-            m[1].metric(t("deriv.m_directional"), f"{directional:.4g}", help=t("deriv.m_directional_help"))
+            m[0].metric("∂f/∂x", masked(fmt(gx)))  # the key numbers: predicted first
+            m[1].metric("∂f/∂y", masked(fmt(gy)))
+            m[0].metric(t("deriv.m_norm"), masked(fmt(math.hypot(gx, gy))), help=t("deriv.m_norm_help"))
+            m[1].metric(t("deriv.m_directional"), masked(fmt(directional)), help=t("deriv.m_directional_help"))
             labels = {k: t(f"deriv.dir_{k}") for k in ("curve", "chosen", "peak")}
             show_figure(directional_figure((gx, gy), rad, labels), key="deriv_directional")
         along_x, along_y = partial_slices(g, xs, px, py)
         line_x, line_y = (xs, along_x), (xs, along_y)
-        titles = [t("deriv.slice_x", y0=f"{py:g}"), t("deriv.slice_y", x0=f"{px:g}")]
+        titles = [t("deriv.slice_x", y0=fmt(py, 6)), t("deriv.slice_y", x0=fmt(px, 6))]
         show_figure(slices_figure(line_x, line_y, (px, py), value, (gx, gy), titles), key="deriv_slices")
         code_panel(gradient_code(g.text, px, py, theta), "gradient.py")
 
-st.markdown(explanation("derivatives"))
+link_notice("deriv", notice)
+page_explanation("derivatives")

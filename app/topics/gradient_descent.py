@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components.figures.descent import descent_figure, surface_figure
+from components.figures.descent import descent_figure
+from components.figures.descent_surface import surface_figure
 from components.snippets.descent import descent_code
 from components.ui.code_panel import code_panel
 from components.ui.descent import (
@@ -12,22 +13,27 @@ from components.ui.descent import (
     grid,
     landscape,
     paths,
-    results_table,
     run_controls,
     start_controls,
+    start_picker,
     surface_controls,
 )
-from components.ui.i18n import explanation, t
+from components.ui.descent_results import results_table, run_outlook
+from components.ui.i18n import t
+from components.ui.lesson import Lesson, page_header
+from components.ui.lessons import GD
+from components.ui.present import controls, page_explanation
 from components.ui.projector import show_figure
-from components.ui.state import bound, clamp_state, reset_button
+from components.ui.state import bound, clamp_state, link_notice, reset_button
 
-st.title(t("gd.title"))
-st.markdown(t("gd.idea"))
+page_header("gd", Lesson("gd", GDSettings, GD, RUN_DEFAULTS))
+notice = st.container()
 
 land = surface_controls()
 start = start_controls(land)
 runs = run_controls()
-log = st.sidebar.toggle(t("gd.log"), GDSettings().log, help=t("gd.log_help"), **bound("gd_log"))
+log = controls().toggle(t("gd.log"), GDSettings().log, **bound("gd_log"))
+controls().caption(t("gd.log_help"))  # not help=: tapping a switch's "?" on a whiteboard flips the switch
 reset_button("gd", GDSettings, RUN_DEFAULTS)
 
 result = paths(land, start, runs)
@@ -41,9 +47,11 @@ step = min(step, longest)
 
 st.caption(t("gd.click_help"))
 lrs = [r.lr for r in runs]
-fig = descent_figure(landscape(land, log), result, step, names, lrs, land.minima, log, t("gd.step_axis"))
-show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
-results_table(names, result, land.minima)
+image, axis = landscape(land, log), t("gd.step_axis")
+fig = descent_figure(image, result, step, names, lrs, land.minima, log, axis, start, t("gd.start_marker"))
+show_figure(fig, key=PICKER)
+start_picker(land.region)
+results_table(names, result, land.minima, runs, [run_outlook(land.key, start, r) for r in runs])
 
 # A toggle, not an expander: a 3-D chart costs the browser ~0.5 s per redraw even when folded away.
 if st.toggle(t("gd.surface3d"), GDSettings().view3d, **bound("gd_view3d")):
@@ -53,4 +61,5 @@ code_panel(
     descent_code(land.text, start, runs[0], *(land.key[1:3] if land.key[0] == "bowl" else (10.0, 0.0))),
     "gradient_descent.py",
 )
-st.markdown(explanation("gradient_descent"))
+link_notice("gd", notice)
+page_explanation("gradient_descent")

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from components.compute.overfitting import loss_name
+from components.compute.fit_models import loss_name
+from components.figures.numbers import fmt_percent, fmt_short
 from components.figures.overfitting import sweep_figure, training_figure
 from components.snippets.overfitting import training_code
 from components.ui.code_panel import code_panel
-from components.ui.i18n import explanation, t
+from components.ui.i18n import t
+from components.ui.lesson import Lesson, masked, page_header
+from components.ui.lessons import FIT
 from components.ui.overfitting import (
     SWEEP,
     FitSettings,
@@ -27,11 +30,11 @@ from components.ui.overfitting import (
     train_controls,
     train_live,
 )
+from components.ui.present import page_explanation
 from components.ui.projector import show_figure
 from components.ui.state import reset_button
 
-st.title(t("fit.title"))
-st.markdown(t("fit.idea"))
+page_header("fit", Lesson("fit", FitSettings, FIT))
 
 data_spec = data_controls()
 model = model_controls()
@@ -43,10 +46,11 @@ run = current_training(data_spec, model, train)
 trainer = run.trainer
 st.caption(t(f"fit.loss_{loss_name(data.task)}", n_train=len(data.y_train), n_test=len(data.y_test)))
 
-buttons = st.columns([1, 1, 4])
-buttons[0].button(t("fit.train"), on_click=restart, icon=":material/play_arrow:", key="fit_train_button")
-buttons[1].button(t("fit.stop"), on_click=stop, icon=":material/stop:", key="fit_stop_button")
-progress = buttons[2].empty()
+# A row sized by its buttons' labels (fixed columns cut "Train again" to "Tra…" at 1024 px), the bar takes the rest.
+buttons = st.container(horizontal=True, vertical_alignment="center")
+buttons.button(t("fit.train"), on_click=restart, icon=":material/play_arrow:", key="fit_train_button")
+buttons.button(t("fit.stop"), on_click=stop, icon=":material/stop:", key="fit_stop_button")
+progress = buttons.empty()
 chart = st.container(key="fit_chart").empty()
 numbers = st.empty()
 LABELS = ("train", "test", "model", "train_loss", "test_loss", "best", "epoch", "loss")
@@ -68,13 +72,17 @@ def draw(tr) -> None:
     if tr.epoch == 0:
         numbers.empty()
         return
-    a, b = tr.final()
+    (a, b), accuracy = tr.final(), tr.final_accuracy()
     with numbers.container():
         m = st.columns(4)
-        m[0].metric(t("fit.m_train"), f"{a:.4g}")
-        m[1].metric(t("fit.m_test"), f"{b:.4g}")
-        m[2].metric(t("fit.m_gap"), f"{b - a:.3g}", help=t("fit.m_gap_help"))
+        m[0].metric(t("fit.m_train"), fmt_short(a))
+        m[1].metric(t("fit.m_test"), masked(fmt_short(b)))  # the lesson's key number: predicted first
+        m[2].metric(t("fit.m_gap"), masked(fmt_short(b - a)), help=t("fit.m_gap_help"))
         m[3].metric(t("fit.m_best"), str(tr.best_epoch), help=t("fit.m_best_help"))
+        if accuracy is not None:  # classification: the share of points in the right class, beside the loss
+            m = st.columns(4)
+            m[0].metric(t("fit.m_train_acc"), fmt_percent(accuracy[0]))
+            m[1].metric(t("fit.m_test_acc"), masked(fmt_percent(accuracy[1])), help=t("fit.m_acc_help"))
         if tr.diverged_at is not None:
             st.error(t("fit.diverged", k=tr.diverged_at), icon=":material/trending_up:")
         elif tr.stopped_at is not None:
@@ -99,11 +107,11 @@ st.subheader(t("fit.sweep_title"))
 st.markdown(t("fit.sweep_idea"))
 key = sweep_key(data_spec, model, train)
 sweep = st.session_state.get(SWEEP)
-cols = st.columns([1, 1, 4])
-cols[0].button(t("fit.sweep_run"), on_click=start_sweep, args=(key, model), key="fit_sweep_button",
-               icon=":material/stacked_line_chart:")  # fmt: skip
-cols[1].button(t("fit.stop"), on_click=stop_sweep, icon=":material/stop:", key="fit_sweep_stop")
-sweep_progress = cols[2].empty()
+cols = st.container(horizontal=True, vertical_alignment="center")
+cols.button(t("fit.sweep_run"), on_click=start_sweep, args=(key, model), key="fit_sweep_button",
+            icon=":material/stacked_line_chart:")  # fmt: skip
+cols.button(t("fit.stop"), on_click=stop_sweep, icon=":material/stop:", key="fit_sweep_stop")
+sweep_progress = cols.empty()
 sweep_chart = st.container(key="fit_sweep").empty()
 sweep_labels = {
     "train_loss": labels["train_loss"],
@@ -133,7 +141,7 @@ elif sweep is not None:
 
 csv_slot = st.empty()
 code_panel(training_code(data_spec, model, train), "overfitting.py")
-st.markdown(explanation("overfitting"))
+page_explanation("overfitting")
 
 # Last, so the whole page is there while the model trains: the curves grow in place, any click interrupts
 # (a rerun with the same settings continues where it stopped).

@@ -46,7 +46,9 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "linear": Preset("(w*x + b - y)**2", {"w": 2.0, "x": 1.5, "b": 0.5, "y": 3.0}, ("w", "b")),
+    # Residual wx + b - y = -0.75, so pow passes 2·(-0.75) = -1.5 and mul turns it into -1.5 × x = -4.5: every
+    # factor of the chain rule shows (with a residual of 0.5 every upstream gradient would be 1).
+    "linear": Preset("(w*x + b - y)**2", {"w": 0.5, "x": 3.0, "b": 0.25, "y": 2.5}, ("w", "b")),
     "neuron": Preset("(sigmoid(w*x + b) - y)**2", {"w": 0.8, "x": 1.5, "b": -0.5, "y": 1.0}, ("w", "b")),
     "softmax_ce": Preset(  # cross-entropy of logits (w1*x, w2*x) for class 1
         "-log(exp(w1*x) / (exp(w1*x) + exp(w2*x)))", {"w1": 0.3, "x": 2.0, "w2": 0.8}, ("w1", "w2")

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 WORKING_SIZE = 1024
 MAX_PIXELS = 40_000_000  # declared width x height above this is refused unread
 MAX_BYTES = 20 * 1024 * 1024
-FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF")
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "HEIF")  # HEIF (iPhone photos) once pillow-heif registers it
 RESAMPLE = Image.Resampling.LANCZOS
 
 
@@ -34,10 +34,14 @@ class DecodedImage:
     """Attributes:
     pixels: ``(H, W, 3)`` uint8.
     original_size: ``(width, height)`` before the working-size cap.
+    conversion: how the file's mode became RGB (``rgb_conversion``), so the code panel can do the same.
+    format: Pillow's name of the file format (``JPEG``, ``HEIF``...).
     """
 
     pixels: np.ndarray
     original_size: tuple[int, int]
+    conversion: str = "convert"
+    format: str = "PNG"
 
     @property
     def resized(self) -> bool:
@@ -53,13 +57,29 @@ def working_size(width: int, height: int, limit: int = WORKING_SIZE) -> tuple[in
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+STRETCHED = ("I;16", "I;16B", "I;16L", "I", "F")
+TRANSPARENT = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+def rgb_conversion(img: Image.Image) -> str:
+    """Which of ``to_rgb``'s paths a mode takes: ``stretch16`` / ``stretch`` (16-bit /
+    32-bit int or float: own range to 0-255; they differ only for a flat image),
+    ``alpha`` (transparency composited on white) or ``convert`` (Pillow's own
+    conversion: L, P, CMYK, YCbCr, 1...)."""
+    if img.mode in STRETCHED:
+        return "stretch16" if img.mode.startswith("I;16") else "stretch"
+    if img.mode in TRANSPARENT or (img.mode == "P" and "transparency" in img.info):
+        return "alpha"
+    return "convert"
+
+
 def to_rgb(img: Image.Image) -> Image.Image:
     """Any Pillow mode (P, LA, RGBA, CMYK, I;16, I, F, 1, L...) to 8-bit RGB.
 
     Transparent pixels are composited over white; 16-bit and float images are
     rescaled from their own range rather than clipped at 255.
     """
-    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+    if rgb_conversion(img).startswith("stretch"):
         a = np.asarray(img, dtype=np.float64)
         lo, hi = float(a.min()), float(a.max())
         if hi > lo:
@@ -67,13 +87,18 @@ def to_rgb(img: Image.Image) -> Image.Image:
         else:  # one flat value: keep its brightness on the mode's own scale
             a = np.full_like(a, lo / 257 if img.mode.startswith("I;16") else min(max(lo, 0), 255))
         img = Image.fromarray(a.round().astype(np.uint8), "L")
-    if img.mode == "P" and "transparency" in img.info:
-        img = img.convert("RGBA")
-    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+    if rgb_conversion(img) == "alpha":
         rgba = img.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(background, rgba)
     return img.convert("RGB")
+
+
+def readable_formats() -> tuple[str, ...]:
+    """``FORMATS`` that Pillow can open here: HEIF only once pillow-heif's opener is registered
+    (``components/ui/image_input.py`` does); Pillow refuses a format name it does not know."""
+    Image.init()
+    return tuple(f for f in FORMATS if f in Image.OPEN)
 
 
 def decode_image(data: bytes, limit: int = WORKING_SIZE, max_pixels: int = MAX_PIXELS) -> DecodedImage:
@@ -90,9 +115,10 @@ def decode_image(data: bytes, limit: int = WORKING_SIZE, max_pixels: int = MAX_P
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=FORMATS)
+            img = Image.open(io.BytesIO(data), formats=readable_formats())
+            fmt = img.format or "PNG"  # exif_transpose's copy forgets it
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ImageError("not_image", f"Expected PNG, JPEG, WebP, BMP or GIF. Got {exc}") from None
+        raise ImageError("not_image", f"Expected PNG, JPEG, WebP, BMP, GIF or HEIC. Got {exc}") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError("bomb", str(exc)) from None
     # Only the header has been read so far: refuse bombs before decoding.
@@ -103,6 +129,7 @@ def decode_image(data: bytes, limit: int = WORKING_SIZE, max_pixels: int = MAX_P
         img.seek(0)  # GIF/WebP animations: first frame
         img.load()
         img = ImageOps.exif_transpose(img)
+        conversion = rgb_conversion(img)
         rgb = to_rgb(img)
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError("truncated", f"The file is damaged or incomplete. Got {exc}") from None
@@ -110,7 +137,7 @@ def decode_image(data: bytes, limit: int = WORKING_SIZE, max_pixels: int = MAX_P
     target = working_size(*original, limit)
     if target != original:
         rgb = rgb.resize(target, RESAMPLE)
-    return DecodedImage(np.array(rgb, dtype=np.uint8), original)
+    return DecodedImage(np.array(rgb, dtype=np.uint8), original, conversion, fmt)
 
 
 def to_tensor(pixels: np.ndarray) -> torch.Tensor:

@@ -17,189 +17,36 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from itertools import product
+from dataclasses import replace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from components.compute.datasets import (
-    F64,
-    MAX_SEED,
-    N_RANGE,
-    Data,
-    check_choice,
-    check_float,
-    check_int,
+from components.compute.datasets import F64, MAX_SEED, Data, check_choice, check_int
+from components.compute.fit_models import (
+    MAX_DEGREE,
+    MAX_EPOCHS,
+    MAX_WIDTH,
+    OPTIMIZERS,
+    ModelSpec,
+    TrainSpec,
+    build_model,
+    check_model,
+    check_train,
+    input_scale,
 )
 
-MAX_DEGREE = 20
 # A train loss this many times the starting one has diverged (it would reach inf a few epochs later, through
 # numbers too large to plot or to read).
 EXPLODED = 1e6
-MAX_LAYERS = 4
-MAX_WIDTH = 128
-MAX_EPOCHS = 5000
-LR_RANGE = (1e-4, 10.0)
-ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
-OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 # Below this many elements per activation torch runs elementwise ops on one thread anyway (its grain size), but some
 # kernels (fused Adam) still open a parallel region per call; on a busy machine waiting for the second thread there
 # cost 5-10x (measured). Such small problems train on one thread.
 ONE_THREAD_BELOW = 32768
 
 
-# --- models --------------------------------------------------------------------------------------------------
-
-
-def _exponents(degree: int, d: int) -> list[tuple[int, ...]]:
-    """Exponent tuples of the monomials of total degree 1..degree, by degree, then the first exponent falling."""
-    rows = [e for e in product(range(degree, -1, -1), repeat=d) if 1 <= sum(e) <= degree]
-    return sorted(rows, key=sum)  # sorted() is stable: within a degree the product order remains
-
-
-def n_poly_features(degree: int, d: int) -> int:
-    """Number of monomials of ``d`` variables with total degree in ``[1, degree]``: ``C(degree + d, d) - 1``."""
-    return math.comb(degree + d, d) - 1
-
-
-class PolyFeatures(nn.Module):
-    """All monomials ``(x1/s1)^a1 ... (xd/sd)^ad`` with ``1 <= a1 + ... + ad <= degree``.
-
-    ``s`` is the input scale, the largest ``|x|`` of the training points per coordinate (:class:`Trainer` sets
-    it), so every feature of a training point lies in ``[-1, 1]`` and degree 20 stays trainable. (d2l's
-    ``x^i / i!`` scaling does that too, but for ``|x| <= 1`` it shrinks ``x^15`` below ``1e-12``; measured on the
-    page's 15-point sine, degree 15 then ends with degree 3's train loss and cannot overfit.) The constant is left
-    out: the following ``nn.Linear`` has a bias. Order: by total degree, then by the first exponent, falling
-    (``x, y, x^2, xy, y^2, ...``); the int64 buffer ``exponents`` ``(m, d)`` holds them.
-    """
-
-    def __init__(self, degree: int, d: int = 1, scale: torch.Tensor | None = None):
-        """Args: ``degree`` in ``[1, 20]``, ``d`` input coordinates (1 or 2), ``scale`` ``(d,)`` positive finite
-        (``None``: ones)."""
-        super().__init__()
-        check_int("degree", degree, 1, MAX_DEGREE)
-        check_int("d", d, 1, 2)
-        scale = torch.ones(d, **F64) if scale is None else torch.as_tensor(scale, **F64).reshape(-1)
-        if scale.shape != (d,) or not bool(torch.isfinite(scale).all() and (scale > 0).all()):
-            raise ValueError(f"scale must hold {d} positive finite numbers. Got {scale.tolist()}")
-        self.degree, self.d = degree, d
-        exps = torch.tensor(_exponents(degree, d))  # (m, d)
-        self.register_buffer("exponents", exps)
-        self.register_buffer("powers", torch.arange(degree + 1, dtype=torch.float64))
-        self.register_buffer("first", exps[:, 0].clone())
-        self.register_buffer("second", exps[:, -1].clone())
-        self.register_buffer("scale", scale.clone())
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(n, d)`` -> ``(n, m)`` with ``m = n_poly_features(degree, d)``."""
-        powers = (x / self.scale)[:, :, None].pow(self.powers)  # (n, d, degree + 1): each power computed once
-        if self.d == 1:
-            return powers[:, 0, 1:]
-        return powers[:, 0, self.first] * powers[:, 1, self.second]  # 10x faster than pow on (n, m, 2)
-
-    def extra_repr(self) -> str:
-        return f"degree={self.degree}, d={self.d}, scale={[round(v, 4) for v in self.scale.tolist()]}"
-
-
-def input_scale(x: torch.Tensor) -> torch.Tensor:
-    """The :class:`PolyFeatures` scale for training inputs ``x`` ``(n, d)``: ``max |x|`` per coordinate as a
-    ``(d,)`` float64 tensor (1 where that is 0 or not finite)."""
-    scale = x.detach().to(torch.float64).abs().amax(0)
-    return torch.where(torch.isfinite(scale) & (scale > 0), scale, torch.ones_like(scale))
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A model of the page: ``"poly"`` (``degree`` in ``[1, 20]``) or ``"mlp"`` (``layers`` hidden layers in
-    ``[0, 4]`` of ``width`` in ``[1, 128]`` units, an :data:`ACTIVATIONS` key and ``dropout`` in ``[0, 0.9)``)."""
-
-    kind: str = "poly"
-    degree: int = 3
-    layers: int = 1
-    width: int = 16
-    activation: str = "relu"
-    dropout: float = 0.0
-
-
-def _check_model(spec: ModelSpec) -> None:
-    check_choice("kind", spec.kind, {"poly": 0, "mlp": 0})
-    check_int("degree", spec.degree, 1, MAX_DEGREE)
-    check_int("layers", spec.layers, 0, MAX_LAYERS)
-    check_int("width", spec.width, 1, MAX_WIDTH)
-    check_choice("activation", spec.activation, ACTIVATIONS)
-    check_float("dropout", spec.dropout, 0.0, 0.9, hi_open=True)
-
-
-def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tensor | None = None) -> nn.Module:
-    """Build the float64 model; its initial weights come from the global torch RNG (the caller seeds it).
-
-    Args:
-        spec: the settings; every field is validated, also the ones the kind ignores.
-        in_dim: input coordinates, 1 or 2.
-        out_dim: 1 for regression, the number of classes (logits) for classification, in ``[1, 16]``.
-        x_scale: poly only, the :class:`PolyFeatures` scale ``(in_dim,)`` (``None``: ones); see :func:`input_scale`.
-
-    Returns:
-        poly: ``Sequential(PolyFeatures, Linear)``; mlp: ``Sequential(*[Linear, activation, Dropout] * layers,
-        Linear)``. Input ``(n, in_dim)``, output ``(n, out_dim)``.
-    """
-    _check_model(spec)
-    check_int("in_dim", in_dim, 1, 2)
-    check_int("out_dim", out_dim, 1, 16)
-    if spec.kind == "poly":
-        feats = PolyFeatures(spec.degree, in_dim, x_scale)
-        return nn.Sequential(feats, nn.Linear(n_poly_features(spec.degree, in_dim), out_dim, **F64))
-    mods: list[nn.Module] = []
-    for i in range(spec.layers):
-        mods += [nn.Linear(in_dim if i == 0 else spec.width, spec.width, **F64), ACTIVATIONS[spec.activation]()]
-        mods.append(nn.Dropout(spec.dropout))
-    mods.append(nn.Linear(spec.width if spec.layers else in_dim, out_dim, **F64))
-    return nn.Sequential(*mods)
-
-
 # --- training ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrainSpec:
-    """Training settings: an :data:`OPTIMIZERS` key, ``lr`` in ``[1e-4, 10]``, ``epochs`` in ``[1, 5000]``,
-    ``batch_size`` in ``[0, 1000]`` (0 or at least the training set: full batch; else mini-batches reshuffled every
-    epoch by the trainer's generator, the last one smaller), the optimizer's
-    L2 ``weight_decay`` in ``[0, 1]``, and ``early_stopping`` after ``patience`` epochs in ``[1, 5000]`` without a
-    new best test loss."""
-
-    optimizer: str = "adam"
-    lr: float = 0.01
-    epochs: int = 500
-    batch_size: int = 0
-    weight_decay: float = 0.0
-    early_stopping: bool = False
-    patience: int = 100
-
-
-def _check_train(spec: TrainSpec) -> None:
-    check_choice("optimizer", spec.optimizer, OPTIMIZERS)
-    check_float("lr", spec.lr, *LR_RANGE)
-    check_int("epochs", spec.epochs, 1, MAX_EPOCHS)
-    check_int("batch_size", spec.batch_size, 0, N_RANGE[1])
-    check_float("weight_decay", spec.weight_decay, 0.0, 1.0)
-    if not isinstance(spec.early_stopping, bool):
-        raise ValueError(f"early_stopping must be True or False. Got {spec.early_stopping!r}")
-    check_int("patience", spec.patience, 1, MAX_EPOCHS)
-
-
-def loss_name(task: str) -> str:
-    """``"mse"`` for ``"regression"``, ``"cross_entropy"`` for ``"classification"``."""
-    check_choice("task", task, {"regression": 0, "classification": 0})
-    return "mse" if task == "regression" else "cross_entropy"
-
-
-def loss_fn(task: str) -> nn.Module:
-    """``nn.MSELoss()`` (on the ``(n,)`` squeezed output) or ``nn.CrossEntropyLoss()`` (on ``(n, C)`` logits and
-    int64 labels), both the mean over the points."""
-    return nn.MSELoss() if loss_name(task) == "mse" else nn.CrossEntropyLoss()
 
 
 @contextmanager
@@ -225,6 +72,8 @@ class Trainer:
         epoch: epochs done; after a divergence the last one recorded (``len(train_losses) == epoch + 1``).
         train_losses, test_losses: index ``e`` is the loss on the whole set after ``e`` epochs (``0``: before
             training), in eval mode (no dropout), without autograd. Always finite.
+        accuracies: classification only (else empty): index ``e`` is ``(train, test)``, the share of points whose
+            largest logit is their label, in ``[0, 1]``, alongside the losses.
         done: all epochs run, stopped early or diverged.
         diverged_at: first epoch whose train or test loss or any parameter is not finite, or whose train loss is
             :data:`EXPLODED` times the starting one (its losses are not
@@ -244,7 +93,7 @@ class Trainer:
             train: the training settings (validated).
             seed: integer in ``[0, 2**63 - 1]``; seeds the initial weights, the batch order and dropout.
         """
-        _check_train(train)
+        check_train(train)
         check_int("seed", seed, 0, MAX_SEED)
         check_choice("task", data.task, {"regression": 0, "classification": 0})
         if data.task == "classification" and not 2 <= data.n_classes <= 16:
@@ -272,13 +121,14 @@ class Trainer:
         self._small = len(self._x_all) * widest < ONE_THREAD_BELOW
         self._last = [p.detach().clone() for p in self._params]  # weights before the current epoch
         self._best: list[torch.Tensor] | None = None
-        self.epoch, self.train_losses, self.test_losses = 0, [], []
+        self.epoch, self.train_losses, self.test_losses, self.accuracies = 0, [], [], []
         self.done, self.diverged_at, self.stopped_at, self.best_epoch = False, None, None, 0
         self.model.eval()
         self._record()
 
     def _evaluate(self) -> list[float]:
-        """Train loss, test loss and the L1 norm of all parameters (non-finite if any is): few ops, one conversion.
+        """Train loss, test loss, the L1 norm of all parameters (non-finite if any is) and, for classification,
+        train and test accuracy: few ops, one conversion.
 
         The per-point losses of both sets come from one forward pass; their means are one product with ``_avg``.
         """
@@ -289,11 +139,14 @@ class Trainer:
             else:
                 per_point = F.cross_entropy(out, self._y_all, reduction="none")
             norms = torch.stack(torch._foreach_norm(self._params, 1)).sum()
-            return torch.cat([self._avg @ per_point, norms.reshape(1)]).tolist()
+            parts = [self._avg @ per_point, norms.reshape(1)]
+            if not self._regression:
+                parts.append(self._avg @ (out.argmax(1) == self._y_all).to(torch.float64))
+            return torch.cat(parts).tolist()
 
     def _record(self) -> None:
         """Evaluate the current weights as epoch ``self.epoch``: record, or detect divergence; update the best."""
-        tr, te, norm = self._evaluate()
+        tr, te, norm, *accuracy = self._evaluate()
         exploded = bool(self.train_losses) and tr > EXPLODED * max(self.train_losses[0], 1e-12)
         if exploded or not (math.isfinite(tr) and math.isfinite(te) and math.isfinite(norm)):
             self.diverged_at, self.epoch = self.epoch, max(self.epoch - 1, 0)
@@ -302,6 +155,8 @@ class Trainer:
             return self._finish()
         self.train_losses.append(tr)
         self.test_losses.append(te)
+        if accuracy:
+            self.accuracies.append((accuracy[0], accuracy[1]))
         early = self.train_spec.early_stopping
         if self.epoch == 0 or te < self.test_losses[self.best_epoch]:
             self.best_epoch = self.epoch
@@ -361,8 +216,15 @@ class Trainer:
         """``(train, test)`` loss reported: at :attr:`best_epoch` with early stopping, else at the last epoch."""
         if not self.train_losses:  # diverged before any epoch: nothing finite to report
             return math.nan, math.nan
-        i = self.best_epoch if self.train_spec.early_stopping else len(self.train_losses) - 1
+        i = self._reported()
         return self.train_losses[i], self.test_losses[i]
+
+    def final_accuracy(self) -> tuple[float, float] | None:
+        """``(train, test)`` accuracy in ``[0, 1]`` at the epoch :meth:`final` reports; ``None`` for regression."""
+        return self.accuracies[self._reported()] if self.accuracies else None
+
+    def _reported(self) -> int:
+        return self.best_epoch if self.train_spec.early_stopping else len(self.train_losses) - 1
 
     def predict(self, x: torch.Tensor) -> torch.Tensor:
         """Eval mode, no autograd. ``x``: ``(n, d)`` points. Returns regression ``(n,)`` float64 values,
@@ -402,7 +264,7 @@ def sweep(
         A lazy iterator (validation happens at the call): one ``(capacity, train loss, test loss)`` per capacity,
         as :meth:`Trainer.final` reports them, in the given order, each trained when it is asked for.
     """
-    _check_model(model)
+    check_model(model)
     field, hi = ("degree", MAX_DEGREE) if model.kind == "poly" else ("width", MAX_WIDTH)
     for c in capacities:
         check_int(f"capacity ({field})", c, 1, hi)

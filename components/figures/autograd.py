@@ -6,17 +6,25 @@ import torch
 
 from components.compute.autograd_graph import Graph
 from components.compute.tiny_net import TinyNet, TinyResult
+from components.figures.numbers import fmt
 
 BACKWARD_STAGES = 4  # 1: d loss/d out, 2: d loss/d hidden, 3: d loss/d hidden_pre, 4: the weights' gradients
 HOT, DONE = "#d62728", "#1f77b4"
 
 
 def _n(v: float) -> str:
-    return f"{v:.4g}"
+    return fmt(v)
 
 
 def tiny_dot(
-    net: TinyNet, x: tuple[float, float], target: float, r: TinyResult, stage: int, words: dict, font_size: int = 12
+    net: TinyNet,
+    x: tuple[float, float],
+    target: float,
+    r: TinyResult,
+    stage: int,
+    words: dict,
+    font_size: int = 12,
+    rankdir: str = "LR",
 ) -> str:
     """The 2-2-1 network left to right: inputs, hidden units (z then sigmoid), output, loss.
 
@@ -25,6 +33,7 @@ def tiny_dot(
             newest gradients in red, earlier ones in blue; at 4 every weight edge carries its gradient.
         words: translations of ``"grad"``, ``"loss"``, ``"target"``.
         font_size: points (larger for a projector).
+        rankdir: ``"LR"`` (left to right) or ``"TB"`` (top to bottom: narrower, larger text on a projector).
     """
     g_out, g_hidden, g_pre = (v.tolist() for v in r.layer_grads)
     grad = words["grad"]
@@ -35,7 +44,7 @@ def tiny_dot(
         return f', color="{DONE}", penwidth="2"' if 0 < level < stage else ""
 
     font = f'fontname="Helvetica", fontsize={font_size}'
-    lines = ["digraph tiny {", "  rankdir=LR;", f"  node [{font}];", f"  edge [{font}];"]
+    lines = ["digraph tiny {", f"  rankdir={rankdir};", f"  node [{font}];", f"  edge [{font}];"]
     for i in range(2):
         lines.append(f'  x{i} [label="x{i + 1}\\n{_n(x[i])}", shape="ellipse", style="filled", fillcolor="#e6e6e6"];')
     for j in range(2):
@@ -75,7 +84,7 @@ _STYLE = {  # (is leaf, requires grad) -> shape and fill: parameters yellow, con
 
 def number(t: torch.Tensor) -> str:
     """4 significant digits; vectors as ``[a, b, c]`` or ``[a, b, c, …, z] (n)``."""
-    flat = [f"{v:.4g}" for v in t.detach().reshape(-1).tolist()]
+    flat = [fmt(v) for v in t.detach().reshape(-1).tolist()]
     if t.dim() == 0:
         return flat[0]
     if len(flat) > 4:
@@ -87,7 +96,13 @@ def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def graph_dot(graph: Graph, step: int | None = None, labels: dict[str, str] | None = None, font_size: int = 12) -> str:
+def graph_dot(
+    graph: Graph,
+    step: int | None = None,
+    labels: dict[str, str] | None = None,
+    font_size: int = 12,
+    rankdir: str = "LR",
+) -> str:
     """Graphviz DOT source, forward left to right.
 
     Args:
@@ -96,6 +111,7 @@ def graph_dot(graph: Graph, step: int | None = None, labels: dict[str, str] | No
             ``None``: every known grad, no highlight.
         labels: translations of the words ``"value"`` and ``"grad"``.
         font_size: points (larger for a projector).
+        rankdir: ``"LR"`` (left to right) or ``"TB"`` (top to bottom: narrower, larger text on a projector).
 
     Returns:
         ``digraph autograd { ... }``: leaves are ellipses (yellow with requires_grad, grey constants), ops
@@ -110,7 +126,7 @@ def graph_dot(graph: Graph, step: int | None = None, labels: dict[str, str] | No
     for src, _, passed in active.passed if active else ():
         hot.setdefault((src, active.node), []).append(passed)
     font = f'fontname="Helvetica", fontsize={font_size}'
-    lines = ["digraph autograd {", "  rankdir=LR;", f"  node [{font}];", f"  edge [{font}];"]
+    lines = ["digraph autograd {", f"  rankdir={rankdir};", f"  node [{font}];", f"  edge [{font}];"]
     for n in graph.nodes:
         text = [n.label, n.grad_fn, f"{words['value']} = {number(n.value)}"]
         if n.grad is not None and n.id in reached:

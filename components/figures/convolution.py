@@ -9,112 +9,56 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from components.figures.heatgrid import (
+    NARROW,
+    cell_digits,
+    cell_text,
+    grid_layout,
+    heatmap,
+    max_abs,
+    weight_limit,
+    with_colorbar,
+)
 from components.figures.spec import SpecFigure as figure
-from components.figures.theme import DIVERGING_SCALE, GREY_SCALE, PALETTE
+from components.figures.theme import PALETTE
 
-GAP = 0.05
+WIDE = 9  # columns that fit numbers in half of a 1024 px page (the sliding window's panels)
 MAX_TEXT_FRAMES = 64  # numbers in every animation frame beyond this make the spec too heavy
 
 
-def _cell_text(z: np.ndarray) -> dict:
-    """Numbers inside the cells while they fit: 3 significant digits up to 5x5,
-    two decimals in a smaller font up to 9 columns, hover only beyond."""
-    cols = z.shape[1] if z.ndim == 2 else 1
-    if cols > 9:
-        return {}
-    fmt, size = ("{:.3g}", 13) if cols <= 3 else ("{:.2f}", 11) if cols <= 5 else ("{:.2f}", 9)
-    return {
-        "text": [[fmt.format(v) if np.isfinite(v) else "" for v in row] for row in z],
-        "texttemplate": "%{text}",
-        "textfont": {"size": size},
-    }
-
-
-def _limit(z: np.ndarray) -> float:
-    finite = np.abs(z[np.isfinite(z)])
-    return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-
-
-def heatmap(z: np.ndarray, signed: bool, axis: int = 1, limit: float | None = None, text: bool = True) -> dict:
-    """A heatmap trace dict: diverging around 0 when ``signed``, else grey in ``[0, 1]``."""
-    limit = limit or _limit(z)
-    suffix = "" if axis == 1 else str(axis)
-    trace = {
-        "type": "heatmap",
-        "z": [[float(f"{v:.6g}") if np.isfinite(v) else None for v in row] for row in np.atleast_2d(z)],
-        "colorscale": DIVERGING_SCALE if signed else GREY_SCALE,
-        "zmin": -limit if signed else 0.0,
-        "zmax": limit if signed else 1.0,
-        "showscale": False,
-        "xaxis": f"x{suffix}",
-        "yaxis": f"y{suffix}",
-        "hovertemplate": "%{z:.5g}<extra></extra>",  # cell positions differ per view: value only
-    }
-    return {**trace, **(_cell_text(z) if text else {})}
-
-
-def grid_layout(titles: list[str], height: int) -> dict:
-    """Side-by-side square panels (what ``make_subplots`` does, without its cost)."""
-    n = len(titles)
-    width = (1 - GAP * (n - 1)) / n
-    layout: dict = {"height": height, "showlegend": False, "annotations": []}
-    for i, title in enumerate(titles):
-        suffix = "" if i == 0 else str(i + 1)
-        x0 = i * (width + GAP)
-        layout[f"xaxis{suffix}"] = {
-            "domain": [x0, x0 + width],
-            "showticklabels": False,
-            "showgrid": False,
-            "zeroline": False,
-            "ticks": "",
-        }
-        layout[f"yaxis{suffix}"] = {
-            "autorange": "reversed",
-            "scaleanchor": f"x{suffix}",
-            "showticklabels": False,
-            "showgrid": False,
-            "zeroline": False,
-            "ticks": "",
-        }
-        layout["annotations"].append(
-            {
-                "text": title,
-                "x": x0 + width / 2,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "showarrow": False,
-            }
-        )
-    return layout
-
-
-def kernel_figure(kernel: torch.Tensor, dilation: int, title: str) -> figure:
-    """The kernel's weights as a grid of numbers, coloured by sign.
+def kernel_figure(kernel: torch.Tensor, dilation: int, title: str = "") -> figure:
+    """The kernel's weights as a grid of numbers, coloured by sign, with the colour bar that explains it.
 
     With dilation ``D > 1`` the taps are drawn ``D`` cells apart and the holes
-    between them left blank: the grid is the window's true footprint.
+    between them left blank: the grid is the window's true footprint. The page
+    writes the title above the chart (text wraps there; a chart title is cut).
     """
     k = kernel.shape[0]
     span = dilation * (k - 1) + 1
     z = np.full((span, span), np.nan)
     z[::dilation, ::dilation] = kernel.double().numpy()
-    layout = grid_layout([title], height=280)
-    layout["width"] = 280
-    return figure({"data": [heatmap(z, signed=True, limit=_limit(kernel.double().numpy()))], "layout": layout})
+    layout = grid_layout([title], height=260)
+    layout["width"] = 280  # only for "content" width; the page stretches it to the column
+    layout["margin"] = {"l": 10, "r": 10, "t": 30 if title else 6, "b": 40}
+    trace = heatmap(z, signed=True, limit=weight_limit(kernel))
+    trace.update(cell_text(z, cell_digits(k)) if span <= NARROW else {})
+    return figure({"data": [with_colorbar(trace, layout, "")], "layout": layout})
 
 
 def multiply_add_figure(
     patch: torch.Tensor, weights: torch.Tensor, products: torch.Tensor, titles: list[str]
 ) -> figure:
-    """Input patch, kernel weights and their element-wise products side by side."""
+    """Input patch, kernel weights and their element-wise products side by side, each with its colour bar
+    (the weights on the kernel figure's scale, ``weight_limit``)."""
+    layout = grid_layout(titles, height=290)
+    layout["margin"] = {"l": 10, "r": 10, "t": 34, "b": 40}
     data = [
         heatmap(patch.double().numpy(), signed=False, axis=1),
-        heatmap(weights.double().numpy(), signed=True, axis=2),
+        heatmap(weights.double().numpy(), signed=True, axis=2, limit=weight_limit(weights)),
         heatmap(products.double().numpy(), signed=True, axis=3),
     ]
-    return figure({"data": data, "layout": grid_layout(titles, height=260)})
+    data = [with_colorbar(trace, layout, axis) for trace, axis in zip(data, ("", "2", "3"), strict=True)]
+    return figure({"data": data, "layout": layout})
 
 
 def _outline(y0: float, y1: float, x0: float, x1: float, axis: str = "") -> dict:
@@ -171,12 +115,13 @@ def sliding_window_figure(
     """
     out = output.double().numpy()
     w_out = out.shape[1]
-    signed, limit = bool((out < 0).any()), _limit(out)
+    signed, limit = bool((out < 0).any()), max_abs(out)
     frames = []
     for step, (rows, cols) in enumerate(taps):
         shown = np.full(out.shape, np.nan)
         shown.flat[: step + 1] = out.flat[: step + 1]
-        cells = {**heatmap(shown, signed, axis=2, limit=limit, text=len(taps) <= MAX_TEXT_FRAMES), "xgap": 2, "ygap": 2}
+        text = len(taps) <= MAX_TEXT_FRAMES
+        cells = {**heatmap(shown, signed, axis=2, limit=limit, text=text, max_cols=WIDE), "xgap": 2, "ygap": 2}
         traces = [cells, *_window_traces(rows, cols, divmod(step, w_out))]
         frames.append({"name": str(step), "data": traces, "traces": [2, 3, 4, 5]})
     layout = grid_layout([labels["input"], labels["output"]], height=440)
@@ -221,54 +166,5 @@ def sliding_window_figure(
         "yaxis": "y2",
         "hoverinfo": "skip",
     }
-    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=padded.shape[1] <= 9), empty, *first]
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, max_cols=WIDE), empty, *first]
     return figure({"data": data, "layout": layout, "frames": frames})
-
-
-def pick_figure(
-    image_uri: str, h_out: int, w_out: int, current: tuple[int, int], title: str, cells: int = 48
-) -> figure:
-    """The output picture with an invisible grid of clickable points over it.
-
-    Plotly selections only report data points, never image pixels, so a grid
-    of at most ``cells x cells`` transparent markers makes the picture clickable.
-    The current pixel is marked with an open square.
-    """
-    step = max(1, -(-max(h_out, w_out) // cells))
-    ys, xs = np.meshgrid(np.arange(0, h_out, step), np.arange(0, w_out, step), indexing="ij")
-    marker = max(4, min(24, 300 // max(1, max(h_out, w_out) // step)))
-    grid = {
-        "type": "scatter",
-        "x": xs.ravel().tolist(),
-        "y": ys.ravel().tolist(),
-        "mode": "markers",
-        "marker": {"size": marker, "symbol": "square", "color": "rgba(0,0,0,0)"},
-        "hovertemplate": "x=%{x}, y=%{y}<extra></extra>",
-    }
-    here = {
-        "type": "scatter",
-        "x": [current[1]],
-        "y": [current[0]],
-        "mode": "markers",
-        "hoverinfo": "skip",
-        "marker": {"size": 16, "symbol": "square-open", "color": PALETTE[1], "line": {"width": 3}},
-    }
-    layout = grid_layout([title], height=320)
-    layout["xaxis"].update(range=[-0.5, w_out - 0.5], constrain="domain")
-    layout["yaxis"].update(range=[h_out - 0.5, -0.5], autorange=False, constrain="domain")
-    layout["images"] = [
-        {
-            "source": image_uri,
-            "xref": "x",
-            "yref": "y",
-            "x": -0.5,
-            "y": -0.5,
-            "sizex": w_out,
-            "sizey": h_out,
-            "sizing": "stretch",
-            "layer": "below",
-        }
-    ]
-    layout["dragmode"] = False
-    layout["clickmode"] = "event+select"
-    return figure({"data": [grid, here], "layout": layout})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from components.compute.descent import Path
@@ -11,7 +10,6 @@ from components.figures.spec import SpecFigure, finite_values
 from components.figures.theme import PALETTE, log_axis
 
 RUN_COLOURS = [PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4]]  # vermilion, blue, green, pink
-CLICK_CELLS = 24  # the invisible click grid: 24 x 24 points (each SVG marker costs render time)
 FRAMES = 20  # Play frames: each holds every path so far, so they dominate the figure's size
 FRAME_POINTS = 60  # ... thinned to about this many points per path
 RUN_TRACES = 2  # descent_figure: index of the first run's path trace
@@ -19,7 +17,7 @@ RUN_TRACES = 2  # descent_figure: index of the first run's path trace
 
 def display_z(z: torch.Tensor, log: bool) -> torch.Tensor:
     """The drawn heights; on a log scale ``log10(z - min + 1e-3)`` shows narrow valleys (Rosenbrock)."""
-    return torch.log10(z - _log_shift(z) + 1e-3) if log else z
+    return torch.log10(z - log_shift(z) + 1e-3) if log else z
 
 
 def _path_traces(
@@ -97,21 +95,22 @@ def descent_figure(
     minima: tuple,
     log: bool,
     step_label: str,
+    start: tuple[float, float] | None = None,
+    start_label: str = "start",
 ) -> SpecFigure:
     """One figure, two linked views: the landscape picture (``landscape_image``) with the runs' paths up to
-    ``step``, minima and a click grid; beside it loss against step, each run's current step marked. Play
-    frames animate both. One figure, not two: each chart costs the browser ~50 ms to redraw.
+    ``step``, minima and the start point; beside it loss against step, each run's current step marked. Play
+    frames animate both. One figure, not two: each chart costs the browser ~50 ms to redraw. Clicks on the
+    picture are read by the page from the pointer (``ui.plot_click``), so no click grid is needed.
 
-    Trace order: 0 click grid, 1 minima, then two per run (path, step arrow), then one loss curve per run,
+    Trace order: 0 start point, 1 minima, then two per run (path, step arrow), then one loss curve per run,
     then the current-step markers on the loss curves.
     """
-    x0, y1 = image["x"], image["y"]
-    x1, y0 = x0 + image["sizex"], y1 - image["sizey"]
     coords = [(finite_values(p.xs), finite_values(p.ys)) for p in paths]
     log_loss = _log_losses(paths, log)
     losses = [finite_values(p.losses) for p in paths]
     data: list[dict] = [
-        _click_grid((x0, x1), (y0, y1)),
+        _start_marker(start, start_label),
         {
             "type": "scatter",
             "x": [m[0] for m in minima],
@@ -123,27 +122,24 @@ def descent_figure(
             "marker": {"symbol": "star", "size": 14, "color": "#ffffff", "line": {"color": "#000000", "width": 1}},
         },
         *_path_traces(paths, coords, step, names, lrs),
-        *(
-            {
-                "type": "scatter",
-                "x": list(range(len(ys))),
-                "y": ys,
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "mode": "lines",
-                "name": name,
-                "showlegend": False,
-                "line": {"color": RUN_COLOURS[i], "width": 3},
-            }
-            for i, (ys, name) in enumerate(zip(losses, names, strict=True))
-        ),
+        *(_loss_curve(ys, name, RUN_COLOURS[i]) for i, (ys, name) in enumerate(zip(losses, names, strict=True))),
         _loss_markers(losses, step),
     ]
+    longest = max((len(p.xs) for p in paths), default=1)
+    frames = _frames(paths, coords, losses, names, lrs, step_label)
+    return SpecFigure({"data": data, "layout": _layout(image, paths, log_loss, step_label, min(step, longest - 1)),
+                       "frames": frames})  # fmt: skip
+
+
+def _frames(
+    paths: list[Path], coords: list, losses: list, names: list[str], lrs: list[float], step_label: str
+) -> list[dict]:
+    """``FRAMES`` Play frames: the paths and loss markers up to evenly spaced steps, the title's step."""
     longest = max((len(p.xs) for p in paths), default=1)
     ks = sorted({round(i * (longest - 1) / (FRAMES - 1)) for i in range(FRAMES)}) if longest > 1 else [0]
     moving = [*range(RUN_TRACES, RUN_TRACES + 2 * len(paths)), RUN_TRACES + 3 * len(paths)]
     every = max(1, longest // FRAME_POINTS)  # frames carry thinned paths while they move ...
-    frames = [
+    return [
         {
             "name": str(k),
             "data": [
@@ -155,20 +151,26 @@ def descent_figure(
         }
         for k in ks
     ]
+
+
+def _layout(image: dict, paths: list[Path], log_loss: bool, step_label: str, shown_step: int) -> dict:
+    """Picture axes on the left (the image's region, equal scale), the loss plot on the right, Play buttons."""
+    x0, y1 = image["x"], image["y"]
+    x1, y0 = x0 + image["sizex"], y1 - image["sizey"]
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"frame": {"duration": 120, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}
     # Fixed margins, no automargin: each automatic margin push makes the browser draw the whole chart again.
     still = {"fixedrange": True, "automargin": False}
     plain = {**still, "showgrid": False, "zeroline": False}
-    layout = {
+    return {
         "height": 560,
-        "title": {"text": f"{step_label} {min(step, longest - 1)}", "x": 0.28, "xanchor": "center", "y": 0.985},
+        # Right-aligned over the contour, the Play buttons at its left: apart even with projector-sized text.
+        "title": {"text": f"{step_label} {shown_step}", "x": 0.56, "xref": "paper", "xanchor": "right", "y": 0.985},
         "images": [image],
         "legend": {"x": 0.66, "y": 0.2, "yanchor": "top"},  # under the loss plot, inside the figure
         "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
         "dragmode": "pan",  # what Streamlit sets anyway; set here so it need not redraw the chart to change it
         "hovermode": "closest",
-        "clickmode": "event+select",
         "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": "x"}, "constrain": "domain", **plain},
         "yaxis": {"range": [y0, y1], "title": {"text": "y"}, "scaleanchor": "x", "constrain": "domain", **plain},
         "xaxis2": {"domain": [0.66, 1], "anchor": "y2", "title": {"text": step_label}, **still},
@@ -193,7 +195,11 @@ def descent_figure(
             }
         ],
     }
-    return SpecFigure({"data": data, "layout": layout, "frames": frames})
+
+
+def _loss_curve(ys: list[float | None], name: str, colour: str) -> dict:
+    return {"type": "scatter", "x": list(range(len(ys))), "y": ys, "xaxis": "x2", "yaxis": "y2", "mode": "lines",
+            "name": name, "showlegend": False, "line": {"color": colour, "width": 3}}  # fmt: skip
 
 
 def _log_losses(paths: list[Path], log: bool) -> bool:
@@ -218,60 +224,21 @@ def _loss_markers(losses: list[list[float | None]], step: int) -> dict:
     }
 
 
-def _click_grid(x_range: tuple[float, float], y_range: tuple[float, float]) -> dict:
-    """Transparent markers: Plotly selections report only data points, never the picture under them."""
-    gx = np.linspace(*x_range, CLICK_CELLS)
-    gy = np.linspace(*y_range, CLICK_CELLS)
-    px, py = np.meshgrid(gx, gy)
+def _start_marker(start: tuple[float, float] | None, label: str) -> dict:
+    """A ring where every run starts (where the last click or the x₀, y₀ sliders put it)."""
     return {
         "type": "scatter",
-        "x": px.ravel().round(4).tolist(),
-        "y": py.ravel().round(4).tolist(),
+        "x": [] if start is None else [float(start[0])],
+        "y": [] if start is None else [float(start[1])],
         "mode": "markers",
+        "name": label,
         "showlegend": False,
-        "hovertemplate": "start (%{x:.2f}, %{y:.2f})<extra></extra>",
-        "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"},
+        "hovertemplate": f"{label} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+        "marker": {"symbol": "circle-open", "size": 16, "color": "#000000", "line": {"width": 2}},
     }
 
 
-def surface_figure(
-    grid: tuple[torch.Tensor, torch.Tensor, torch.Tensor], paths: list[Path], step: int, names: list[str], log: bool
-) -> SpecFigure:
-    """The same landscape in 3-D, each path drawn on it at height ``f``."""
-    xs, ys, z = grid
-    surface = {"type": "surface", "x": finite_values(xs), "y": finite_values(ys), "opacity": 0.9}
-    rows = [finite_values(row) for row in display_z(z, log)]
-    data: list[dict] = [{**surface, "z": rows, "colorscale": "Viridis", "showscale": False}]
-    shift = _log_shift(z) if log else None
-    for i, (path, name) in enumerate(zip(paths, names, strict=True)):
-        k = min(step, len(path.xs) - 1)
-        h = path.losses[: k + 1]
-        heights = torch.log10(h - shift + 1e-3) if shift is not None else h
-        data.append(
-            {
-                "type": "scatter3d",
-                "x": finite_values(path.xs[: k + 1]),
-                "y": finite_values(path.ys[: k + 1]),
-                "z": finite_values(heights),
-                "mode": "lines+markers",
-                "name": name,
-                "line": {"color": RUN_COLOURS[i], "width": 6},
-                "marker": {"size": 2, "color": RUN_COLOURS[i]},
-            }
-        )
-    layout = {
-        "height": 520,
-        "legend": {"orientation": "h"},
-        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
-        "scene": {
-            "xaxis": {"title": {"text": "x"}},
-            "yaxis": {"title": {"text": "y"}},
-            "zaxis": {"title": {"text": "log f" if log else "f"}},
-        },
-    }
-    return SpecFigure({"data": data, "layout": layout})
-
-
-def _log_shift(z: torch.Tensor) -> float:
+def log_shift(z: torch.Tensor) -> float:
+    """The lowest finite height: log views draw ``log10(z - shift + 1e-3)``, finite for every finite ``z``."""
     finite = z[torch.isfinite(z)]
     return float(finite.min()) if finite.numel() else 0.0

@@ -18,14 +18,21 @@ from components.figures.theme import PALETTE, log_axis
 CLASS_COLOURS = [PALETTE[0], PALETTE[3], PALETTE[2]]  # blue, vermilion, green
 TRAIN_COLOUR, TEST_COLOUR, FIT_COLOUR = PALETTE[0], PALETTE[3], "#000000"
 GAP_FILL = "rgba(213, 94, 0, 0.13)"  # the test colour, faint: the generalisation gap
-MARGIN = {"l": 60, "r": 10, "t": 30, "b": 50}
+# The legend sits at the bottom of the figure (container coordinates), below the axis titles, in a bottom margin
+# that holds both: the theme scales margins with the font, so the layers never overlap, at any font size.
+MARGIN = {"l": 60, "r": 10, "t": 30, "b": 110}
+LEGEND = {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"}
+# Training points filled and larger, test points hollow rings: on coloured decision regions a filled dot of the
+# region's own colour needs the size and a white rim to stand out, a ring needs a thick line.
+TRAIN_SIZE, TEST_SIZE, RING = 12, 9, 2.5
 
 
 def _points(x: torch.Tensor, y: torch.Tensor, classes: int, name: str, hollow: bool) -> list[dict]:
     """Training points filled, test points hollow; classification colours them by class."""
     symbol = "circle-open" if hollow else "circle"
+    size = TEST_SIZE if hollow else TRAIN_SIZE
     if classes == 0:
-        marker = {"size": 8, "symbol": symbol, "color": "#333333", "line": {"width": 2 if hollow else 0}}
+        marker = {"size": size - 2, "symbol": symbol, "color": "#333333", "line": {"width": 2 if hollow else 0}}
         return [{"type": "scatter", "x": finite_values(x[:, 0]), "y": finite_values(y), "mode": "markers",
                  "name": name, "marker": marker}]  # fmt: skip
     traces = []
@@ -41,8 +48,8 @@ def _points(x: torch.Tensor, y: torch.Tensor, classes: int, name: str, hollow: b
                 "legendgroup": name,
                 "showlegend": c == 0,
                 "hoverinfo": "skip",
-                "marker": {"size": 8, "symbol": symbol, "color": CLASS_COLOURS[c % len(CLASS_COLOURS)],
-                           "line": {"width": 2 if hollow else 1, "color": "#ffffff" if not hollow else None}},
+                "marker": {"size": size, "symbol": symbol, "color": CLASS_COLOURS[c % len(CLASS_COLOURS)],
+                           "line": {"width": RING if hollow else 1.5, "color": None if hollow else "#ffffff"}},
             }
         )  # fmt: skip
     return traces
@@ -128,17 +135,17 @@ def training_figure(
     span = max(epochs, 1)  # the epoch axis: the planned epochs and a little room for the star at either end
     layout.update(
         {
-            "height": 480,
+            "height": 540,
             "margin": MARGIN,
             "hovermode": "closest",
-            "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
-            "xaxis": {"domain": [0, 0.46], "range": x_range, "title": {"text": labels["x"]}, "zeroline": False,
+            "legend": LEGEND,
+            "xaxis": {"domain": [0, 0.42], "range": x_range, "title": {"text": labels["x"]}, "zeroline": False,
                       "showgrid": not classes,
                       **still},
             "yaxis": {"range": y_range, "title": {"text": labels["y"]}, "zeroline": False, **still,
                       "showgrid": not classes,
                       **({"scaleanchor": "x", "constrain": "domain"} if classes else {})},
-            "xaxis2": {"domain": [0.56, 1], "anchor": "y2", "range": [-0.02 * span, 1.02 * span],
+            "xaxis2": {"domain": [0.58, 1], "anchor": "y2", "range": [-0.02 * span, 1.02 * span],
                        "title": {"text": labels["epoch"]}, **still},
             "yaxis2": {"anchor": "x2", "title": {"text": labels["loss"]}, **log_axis(train_curve + test_curve, True),
                        **still},
@@ -162,9 +169,9 @@ def sweep_figure(
     shapes = [{"type": "line", "x0": current, "x1": current, "yref": "paper", "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dot", "width": 2}}]  # fmt: skip
     layout = {
-        "height": 360,
-        "margin": MARGIN,
-        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
+        "height": 400,
+        "margin": {**MARGIN, "b": 95},
+        "legend": LEGEND,
         "shapes": shapes,
         "annotations": [{"x": at, "y": 1, "yref": "paper", "text": labels["current"], "showarrow": False,
                          "yanchor": "bottom"}],

@@ -51,8 +51,11 @@ def finite_values(values) -> list[float | None]:
     finite = np.isfinite(a)
     out = np.zeros_like(a)
     nonzero = finite & (a != 0)
-    scale = 10.0 ** (5 - np.floor(np.log10(np.abs(a[nonzero]))))
-    out[nonzero] = np.round(a[nonzero] * scale) / scale
+    with np.errstate(over="ignore", invalid="ignore"):  # |a| near the float limit: kept as is below
+        scale = 10.0 ** (5 - np.floor(np.log10(np.abs(a[nonzero]))))
+        out[nonzero] = np.round(a[nonzero] * scale) / scale
+    bad = nonzero & ~np.isfinite(out)
+    out[bad] = a[bad]
     values = out.tolist()
     for i in np.flatnonzero(~finite):
         values[i] = None

@@ -15,8 +15,12 @@ DIVERGING = "RdBu_r"  # blue negative, white zero, red positive
 # plotly.js knows no "_r" names: specs carry explicit colour lists.
 DIVERGING_SCALE = [[float(p), c] for p, c in get_colorscale(DIVERGING)]
 GREY_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
-BASE_FONT, PROJECTOR_FONT = 13, 20
-PROJECTOR_SCALE = 1.3  # figures with a fixed size grow with the fonts
+# Projector text is as large as the projector's body text (assets/css/projector.css: 28 px) and black.
+BASE_FONT, PROJECTOR_FONT = 13, 28
+TEXT, PROJECTOR_TEXT = "#262730", "#000000"  # 15:1 and 21:1 on white
+PROJECTOR_SCALE = 1.5  # figures with a fixed size grow with the fonts
+# The app's font, then the shipped Chinese subset (app/static/fonts): Chinese labels render on any machine.
+FONT_FAMILY = "'Source Sans', PlaygroundCJK, 'Noto Sans CJK SC', sans-serif"
 THEMED = "ml-playground-themed"
 
 
@@ -44,30 +48,44 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     Projector mode: larger fonts, thicker lines and markers, black text on white.
     """
     base = PROJECTOR_FONT if projector else BASE_FONT
+    color = PROJECTOR_TEXT if projector else TEXT
     layout = fig.spec.setdefault("layout", {})
     if layout.get("meta") == THEMED:
         return fig  # already styled: scaling twice would compound
     layout["meta"] = THEMED
     layout.update(
         colorway=PALETTE,
-        font={"size": base, "color": "#000000" if projector else "#262730"},
+        font={"size": base, "color": color, "family": FONT_FAMILY},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )
     layout.setdefault("margin", {"l": 10, "r": 10, "t": 40, "b": 10})  # a figure's own margins stay
     # Streamlit's template sizes axis text itself (small), so the layout font alone leaves ticks tiny on a projector.
+    # Each text gets its size and colour here: Streamlit's template greys ticks and titles (3.6:1 on white).
     for axis in _axes(layout):
-        axis["tickfont"] = {**axis.get("tickfont", {}), "size": base}
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": base, "color": color}
         title = axis.get("title", {})
         title = {"text": title} if isinstance(title, str) else title
-        axis["title"] = {**title, "font": {**title.get("font", {}), "size": base + 1}}
+        axis["title"] = {**title, "font": {**title.get("font", {}), "size": base + 1, "color": color}}
+    layout["legend"] = {**layout.get("legend", {}), "font": {"size": base, "color": color}}
+    layout["hoverlabel"] = {"font": {"size": base}}
+    if isinstance(layout.get("title"), dict):
+        layout["title"]["font"] = {**layout["title"].get("font", {}), "size": base + 2, "color": color}
     for note in layout.get("annotations", []):
-        note["font"] = {"size": base + 2}
+        note["font"] = {**note.get("font", {}), "size": base + 2, "color": note.get("font", {}).get("color", color)}
+    for trace in fig.spec.get("data", []):
+        bar = trace.get("colorbar") or trace.get("marker", {}).get("colorbar")
+        if bar is not None:
+            bar["tickfont"] = {"size": base, "color": color}
+            bar_title = bar.get("title", {})
+            bar["title"] = {**({"text": bar_title} if isinstance(bar_title, str) else bar_title),
+                            "font": {"size": base, "color": color}}  # fmt: skip
     if projector:
         for side in ("width", "height"):
             if side in layout:
                 layout[side] = round(layout[side] * PROJECTOR_SCALE)
-        layout["margin"] = {side: round(v * PROJECTOR_SCALE) for side, v in layout["margin"].items()}
+        # Margins hold tick labels and titles (automargin is off): they grow with the text.
+        layout["margin"] = {side: round(v * PROJECTOR_FONT / BASE_FONT) for side, v in layout["margin"].items()}
         traces = fig.spec.get("data", []) + [t for f in fig.spec.get("frames", []) for t in f["data"]]
         for trace in traces:
             _thicken(trace)

@@ -20,8 +20,31 @@ def tensor_literal(kernel: torch.Tensor, indent: str = "    ") -> str:
     return f"torch.tensor([\n{body},\n])"
 
 
-def _load_lines(path: str, resize_to: tuple[int, int] | None) -> list[str]:
-    lines = [f'img = ImageOps.exif_transpose(Image.open({path!r})).convert("RGB")']  # repr: any file name is safe
+_FLAT = {"stretch16": "lo / 257", "stretch": "min(max(lo, 0), 255)"}  # a one-value image keeps its brightness
+
+
+def _to_rgb_lines(path: str, conversion: str) -> list[str]:
+    """Open, turn upright (EXIF) and convert to RGB exactly as the page did for this file's mode."""
+    opened = f"ImageOps.exif_transpose(Image.open({path!r}))"  # repr: any file name is safe
+    if conversion == "alpha":
+        return [
+            f'img = {opened}.convert("RGBA")',
+            'white = Image.new("RGBA", img.size, (255, 255, 255, 255))',
+            'img = Image.alpha_composite(white, img).convert("RGB")  # transparent pixels on white, as on the page',
+        ]
+    if conversion in _FLAT:
+        return [
+            f"img = {opened}",
+            "a = np.asarray(img, dtype=np.float64)  # more than 8 bits: stretch its own range to 0-255, as the page",
+            "lo, hi = a.min(), a.max()",
+            f"a = (a - lo) / (hi - lo) * 255 if hi > lo else np.full_like(a, {_FLAT[conversion]})",
+            'img = Image.fromarray(a.round().astype(np.uint8)).convert("RGB")',
+        ]
+    return [f'img = {opened}.convert("RGB")']
+
+
+def _load_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
+    lines = _to_rgb_lines(path, conversion)
     if resize_to:
         w, h = resize_to
         lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
@@ -39,6 +62,31 @@ def _conv_lines(name: str, g: ConvGeometry, channels: int) -> list[str]:
     ]
 
 
+def _header(heif: bool, uploaded: bool) -> list[str]:
+    return [
+        "import numpy as np",
+        "import torch",
+        "import torch.nn as nn",
+        "from PIL import Image, ImageOps",
+        "from torchvision.transforms.v2 import functional as TF",
+        *(["import pillow_heif  # pip install pillow-heif", "", "pillow_heif.register_heif_opener()"] if heif else []),
+        "",
+        *(["# Save this script next to your image file (or put its full path below)."] if uploaded else []),
+    ]
+
+
+def _magnitude_lines(kernel_y: torch.Tensor, g: ConvGeometry, c: int) -> list[str]:
+    k = g.kernel_size
+    return [
+        "",
+        f"kernel_y = {tensor_literal(kernel_y)}",
+        *_conv_lines("conv_y", g, c),
+        "with torch.no_grad():",
+        f"    conv_y.weight.copy_(kernel_y.expand({c}, 1, {k}, {k}))",
+        "    y = torch.hypot(y, conv_y(x.unsqueeze(0))[0])  # gradient magnitude sqrt(gx² + gy²)",
+    ]
+
+
 def convolution_code(
     path: str,
     resize_to: tuple[int, int] | None,
@@ -48,6 +96,8 @@ def convolution_code(
     magnitude_kernel: torch.Tensor | None = None,
     uploaded: bool = False,
     probe: tuple[int, int, int] | None = None,
+    conversion: str = "convert",
+    heif: bool = False,
 ) -> str:
     """Python source that recomputes the page's output tensor ``y`` of shape ``(C, H_out, W_out)``.
 
@@ -61,19 +111,12 @@ def convolution_code(
         probe: ``(channel, y, x)`` of the inspected pixel, printed to compare with the page.
         magnitude_kernel: the vertical Sobel kernel when the page shows the
             gradient magnitude ``sqrt(gx^2 + gy^2)``.
+        conversion: how the page turned the file's mode into RGB (``DecodedImage.conversion``).
+        heif: the file is HEIC/HEIF (iPhone photos): Pillow needs pillow-heif to open it.
     """
     c = 1 if grayscale else 3
     k = g.kernel_size
-    lines = [
-        "import numpy as np",
-        "import torch",
-        "import torch.nn as nn",
-        "from PIL import Image, ImageOps",
-        "from torchvision.transforms.v2 import functional as TF",
-        "",
-        *(["# Save this script next to your image file (or put its full path below)."] if uploaded else []),
-        *_load_lines(path, resize_to),
-    ]
+    lines = [*_header(heif, uploaded), *_load_lines(path, resize_to, conversion)]
     if grayscale:
         lines.append("x = TF.rgb_to_grayscale(x)  # (1, H, W): 0.2989 R + 0.587 G + 0.114 B")
     lines += ["", f"kernel = {tensor_literal(kernel)}", *_conv_lines("conv", g, c)]
@@ -83,14 +126,7 @@ def convolution_code(
         "    y = conv(x.unsqueeze(0))[0]  # add, then drop, the batch dimension",
     ]
     if magnitude_kernel is not None:
-        lines += [
-            "",
-            f"kernel_y = {tensor_literal(magnitude_kernel)}",
-            *_conv_lines("conv_y", g, c),
-            "with torch.no_grad():",
-            f"    conv_y.weight.copy_(kernel_y.expand({c}, 1, {k}, {k}))",
-            "    y = torch.hypot(y, conv_y(x.unsqueeze(0))[0])  # gradient magnitude sqrt(gx² + gy²)",
-        ]
+        lines += _magnitude_lines(magnitude_kernel, g, c)
     lines += [
         "",
         "print(x.shape, '->', y.shape)  # (channels, height, width); the page writes sizes as width×height",

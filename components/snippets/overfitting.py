@@ -17,6 +17,15 @@ def _data_source(spec: DataSpec) -> str:
     return textwrap.dedent(inspect.getsource(maker))
 
 
+def _noise_std(spec: DataSpec) -> str:
+    """The noise std as the page computes it, ``noise * NOISE_SCALE``, written so that it shows no long float
+    (``0.3 * (1 / 3)``, not ``0.09999999999999999``) and evaluates to the same number."""
+    scale = ds.NOISE_SCALE[spec.dataset]
+    if scale == 1:
+        return repr(spec.noise)
+    return f"{spec.noise!r} * {'(1 / 3)' if scale == 1 / 3 else repr(scale)}"
+
+
 def _model_source(model: ModelSpec, classification: bool) -> str:
     out = "n_classes" if classification else "1"
     if model.kind == "poly":
@@ -46,11 +55,20 @@ for _ in range({model.layers}):
 model = nn.Sequential(*layers, nn.Linear(width, {out}, dtype=torch.float64))"""
 
 
+def _accuracy_source() -> str:
+    """Classification: the share of points whose largest logit is their label, for the weights that ``final``
+    reports (the model holds them: early stopping restored them)."""
+    return """model.eval()
+with torch.no_grad():
+    accuracy = [(model(x).argmax(1) == y).double().mean().item() for x, y in ((x_train, y_train), (x_test, y_test))]
+print(f"accuracy: train {100 * accuracy[0]:.1f}%, test {100 * accuracy[1]:.1f}%")
+"""
+
+
 def training_code(data: DataSpec, model: ModelSpec, train: TrainSpec) -> str:
     """Source that recomputes the page's train and test loss curves (``train_losses``, ``test_losses``) and, at the
     end, the reported pair (``final``)."""
     classification = ds.TASKS[data.dataset] == "classification"
-    std = data.noise * ds.NOISE_SCALE[data.dataset]
     noise_shape = "n, 2" if classification else "n"
     add_noise = "x = x + " if classification else "y = y + "
     loss = "F.cross_entropy(out, y)" if classification else "F.mse_loss(out.squeeze(-1), y)"
@@ -93,7 +111,7 @@ n, seed = {data.n}, {data.seed}
 
 g = torch.Generator().manual_seed(seed)
 x, y = {"classification" if classification else "regression"}_points({data.dataset!r}, n, g)
-{add_noise}{std!r} * torch.randn({noise_shape}, generator=g, **F64)
+{add_noise}{_noise_std(data)} * torch.randn({noise_shape}, generator=g, **F64)
 perm = torch.randperm(n, generator=g)
 n_train = min(max(round(n * {data.train_frac!r}), 1), n - 1)
 x_train, y_train = x[perm[:n_train]], y[perm[:n_train]]
@@ -135,5 +153,5 @@ for epoch in range(1, {train.epochs} + 1):
     train_losses.append(a)
     test_losses.append(b)
 {early}
-print("final train loss", final[0], " test loss", final[1])
-"""
+print(f"final train loss {{final[0]:.3g}}, test loss {{final[1]:.3g}}")
+{_accuracy_source() if classification else ""}"""

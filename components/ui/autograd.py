@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -12,20 +11,15 @@ from components.compute.autograd_graph import MAX_VECTOR, PRESETS, Graph, leaf_n
 from components.compute.expressions import ExpressionError
 from components.compute.tiny_net import TINY_DEFAULT, TINY_LR, TINY_TARGET, TINY_X, TinyNet, TinyResult
 from components.figures.autograd import number
+from components.figures.numbers import fmt
+from components.ui.autograd_link import GRAD, VALUE, formula_tag, seed_leaves, sync_leaves, widget_tag
 from components.ui.derivatives import explain
 from components.ui.i18n import t
+from components.ui.lesson import masked
 from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
-# + leaf name + formula tag: per-leaf keys, new widgets for every formula (a browser keeps showing a widget's old
-# value when only its state is dropped). Not in the link: leaves come and go with the formula, and Streamlit
-# cannot drop the URL parameter of a bound widget when they do.
-LEAF_VALUE, LEAF_GRAD = "ag_v_", "ag_g_"
-
-
-def formula_tag(text: str) -> str:
-    """A short stable tag of a formula, for the keys of the widgets that belong to it."""
-    return hashlib.sha1(text.encode()).hexdigest()[:8]
+__all__ = ["formula_tag", "widget_tag"]  # the leaf widgets' keys (``autograd_link``), used by the page and tests
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ class AgSettings:
 
 def _forget_leaves() -> None:
     """A new formula starts from its own leaf values and step 0: drop the previous formula's widget states."""
-    for key in [k for k in st.session_state if str(k).startswith((LEAF_VALUE, LEAF_GRAD, "ag_step_"))]:
+    for key in [k for k in st.session_state if str(k).startswith((VALUE, GRAD, "ag_step_"))]:
         del st.session_state[key]
 
 
@@ -89,17 +83,18 @@ def formula() -> tuple[str, tuple[str, ...], dict[str, float], tuple[str, ...]]:
 def leaf_controls(
     text: str, names: tuple[str, ...], defaults: dict[str, float], grad_defaults: tuple[str, ...]
 ) -> tuple[dict[str, float], set[str]]:
-    """A value and a "requires grad" switch per leaf, four leaves per row."""
-    values, grads, tag = {}, set(), formula_tag(text)
+    """A value and a "requires grad" switch per leaf, four leaves per row; in the link as ``ag_v_<leaf>`` and
+    ``ag_g_<leaf>`` when they differ from the formula's defaults (``autograd_link``)."""
+    values, grads, tag = {}, set(), widget_tag(text)
+    seed_leaves(names, defaults, grad_defaults, tag)  # each widget's value comes from its session state
     for start in range(0, len(names), 4):
         cols = st.columns(4)
         for col, name in zip(cols, names[start : start + 4], strict=False):
             with col:
-                values[name] = st.number_input(
-                    name, value=float(defaults.get(name, 1.0)), step=0.1, format="%.4g", key=f"{LEAF_VALUE}{name}_{tag}"
-                )
-                if st.checkbox(t("ag.requires_grad"), name in grad_defaults, key=f"{LEAF_GRAD}{name}_{tag}"):
+                values[name] = st.number_input(name, step=0.1, format="%.4g", key=f"{VALUE}{name}_{tag}")
+                if st.checkbox(t("ag.requires_grad"), key=f"{GRAD}{name}_{tag}"):
                     grads.add(name)
+    sync_leaves(names, values, grads, defaults, grad_defaults)
     return values, grads
 
 
@@ -171,6 +166,60 @@ def sgd_rows(net: TinyNet, result: TinyResult, lr: float) -> list[dict[str, str]
     for key, shown in names.items():
         before, after = flat(getattr(net, key)), flat(getattr(result.new_net, key))
         for name, b, g, a in zip(shown, before, flat(result.grads[key]), after, strict=True):
-            rows.append({t("ag.col_weight"): name, t("ag.col_value"): f"{b:.6g}", t("ag.col_grad"): f"{g:.6g}",
-                         "−lr·grad": f"{-lr * g:.6g}", t("ag.col_new"): f"{a:.6g}"})  # fmt: skip
+            rows.append({t("ag.col_weight"): name, t("ag.col_value"): fmt(b, 5), t("ag.col_grad"): fmt(g),
+                         "−lr·grad": fmt(-lr * g), t("ag.col_new"): fmt(a, 5)})  # fmt: skip
     return rows
+
+
+def gradient_metrics(graph: Graph, names: tuple[str, ...], grads: set[str]) -> None:
+    """``∂loss/∂leaf`` of every leaf that requires grad, at most three a row (a value never wraps at 1024 px)."""
+    shown = [name for name in names if name in grads]
+    cols = st.columns(max(1, min(3, len(shown))))
+    for i, name in enumerate(shown):
+        g = graph.node(next(nd.id for nd in graph.nodes if nd.kind == "leaf" and nd.label == name)).grad
+        value = "—" if g is None else _tensor_text(g)
+        cols[i % len(cols)].metric(f"∂loss/∂{name}", masked(value))  # predicted first, with "Predict first"
+
+
+# Column headers: code that may break after "." and "(" (a zero-width space), or a narrow table would overflow.
+FIXES = {"sum": "out.sum().backward()", "mean": "out.mean().backward()",
+         "ones": "out.backward(gradient=torch.ones_like(out))"}  # fmt: skip
+
+
+def _breakable(code: str) -> str:
+    return code.replace(".", ".\u200b").replace("(", "(\u200b")
+
+
+def _tensor_text(v: torch.Tensor) -> str:
+    return fmt(v.item(), 5) if v.dim() == 0 else number(v)  # long vectors as [a, b, c, …, z] (n)
+
+
+def fix_rows(results: dict[str, dict[str, torch.Tensor]]) -> list[dict[str, str]]:
+    """One row per leaf (a formula may have 8), one column per fix of the vector output's ``backward()``."""
+    leaves = list(results["sum"])
+    return [
+        {t("ag.col_leaf"): f"{leaf}.grad"}
+        | {_breakable(code): _tensor_text(results[fix][leaf]) for fix, code in FIXES.items()}
+        for leaf in leaves
+    ]
+
+
+def accumulate_rows(plain: list[dict], zeroed: list[dict]) -> list[dict[str, str]]:
+    """One row per leaf: its ``.grad`` after each ``backward()`` call as it accumulates, then with the
+    gradient zeroed before every call (the same each time, so one column)."""
+    return [
+        {t("ag.col_leaf"): f"{leaf}.grad"}
+        | {t("ag.col_after", k=k + 1): fmt(a[leaf].item(), 5) for k, a in enumerate(plain)}
+        | {t("ag.zeroed"): fmt(zeroed[-1][leaf].item(), 5)}
+        for leaf in (plain[0] if plain else {})
+    ]
+
+
+def tiny_metrics(result: TinyResult) -> None:
+    """The loss before and after the SGD step, and its predicted and actual change, two a row."""
+    change = result.new_loss - result.loss
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric(t("ag.loss_before"), fmt(result.loss, 5))
+    top[1].metric(t("ag.loss_after"), masked(fmt(result.new_loss, 5)), masked(fmt(change, 3)), delta_color="inverse")
+    bottom[0].metric(t("ag.predicted"), fmt(result.predicted_change, 3), help=t("ag.predicted_help"))
+    bottom[1].metric(t("ag.actual"), masked(fmt(change, 3)))

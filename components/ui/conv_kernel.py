@@ -14,6 +14,7 @@ import torch
 
 from components.compute.kernels import KERNELS, MAX_SIGMA, MAX_SIZE, MIN_SIGMA, fit_kernel, make_kernel, normalise
 from components.ui.i18n import t
+from components.ui.present import controls
 from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
@@ -101,7 +102,7 @@ def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
     """
     names = [*KERNELS, CUSTOM]
     name = url_choice(
-        st.sidebar.selectbox,
+        controls().selectbox,
         t("conv.kernel"),
         names,
         "conv_kernel",
@@ -113,15 +114,15 @@ def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
     # "size 9" beside a 3x3 Sobel kernel contradicts the picture.
     size, sigma = DEFAULT_SIZE, DEFAULT_SIGMA
     if preset and preset.resizable:
-        size = st.sidebar.slider(
+        size = controls().slider(
             t("conv.size"), 1, MAX_SIZE, DEFAULT_SIZE, help=t("conv.size_help"), **bound("conv_size")
         )
     elif preset:
-        st.sidebar.caption(t("conv.size_fixed", k=make_kernel(name).shape[0]))
+        controls().caption(t("conv.size_fixed", k=make_kernel(name).shape[0]))
     else:
-        st.sidebar.caption(t("conv.size_custom"))
+        controls().caption(t("conv.size_custom"))
     if preset and preset.uses_sigma:
-        sigma = st.sidebar.slider(
+        sigma = controls().slider(
             t("conv.sigma"),
             MIN_SIGMA,
             MAX_SIGMA,

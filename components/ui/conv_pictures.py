@@ -62,6 +62,16 @@ def picker_image(result: ConvResult, signed: bool) -> str:
     return _picker_image(result, result.key, signed)
 
 
+ZOOM_PX = 12  # picture pixels per output pixel in the zoom (crisp squares at any chart size)
+
+
+def zoom_image(result: ConvResult, signed: bool, box: tuple[int, int, int, int]) -> str:
+    """The output pixels of ``box = (y0, x0, rows, cols)``, enlarged without blur, as a PNG data URI."""
+    y0, x0, rows, cols = box
+    crop = output_pixels(result, signed)[0][y0 : y0 + rows, x0 : x0 + cols]
+    return data_uri(encode(fit(crop, cols * ZOOM_PX, rows * ZOOM_PX), "PNG"), "PNG")
+
+
 def png_download(result: ConvResult, signed: bool) -> bytes:
     """The output at its true size as PNG (made only when the button is clicked)."""
     return encode(output_pixels(result, signed)[0], "PNG")
@@ -115,11 +125,14 @@ def metrics(image: LoadedImage, result: ConvResult, g: ConvGeometry, kernels: in
     _, h, w = image.tensor.shape
     _, h_out, w_out = result.output.shape
     macs = result.output.numel() * g.kernel_size**2 * kernels
-    m = st.columns(4)
-    m[0].metric(t("conv.metric_input"), f"{w}×{h}")
-    m[1].metric(t("conv.metric_output"), f"{w_out}×{h_out}")
-    m[2].metric(t("conv.metric_kernel"), f"{g.kernel_size}×{g.kernel_size}")
-    m[3].metric(t("conv.metric_macs"), _compact(macs), help=t("conv.metric_macs_help", n=f"{macs:,}"))
+    # A wrapping row of metrics as wide as their values: four equal columns cut "451×300" to "45…" at 1024 px.
+    with st.container(horizontal=True, gap="large"):
+        st.metric(t("conv.metric_input"), f"{w}×{h}", width="content")
+        st.metric(t("conv.metric_output"), f"{w_out}×{h_out}", width="content")
+        st.metric(t("conv.metric_kernel"), f"{g.kernel_size}×{g.kernel_size}", width="content")
+        st.metric(
+            t("conv.metric_macs"), _compact(macs), help=t("conv.metric_macs_help", n=f"{macs:,}"), width="content"
+        )
 
 
 def _compact(n: int) -> str:

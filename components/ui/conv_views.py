@@ -7,46 +7,19 @@ import torch
 
 from components.compute.convolution import ConvGeometry, gather_padded, multiply_add, window_taps
 from components.compute.kernels import SOBEL_PAIR, make_kernel
-from components.figures.convolution import multiply_add_figure, pick_figure, sliding_window_figure
+from components.figures.convolution import multiply_add_figure, sliding_window_figure
+from components.figures.heatgrid import cell_digits
+from components.figures.numbers import fmt
+from components.ui.conv_pick import pick_controls, pickers
 from components.ui.convolution import ConvResult
 from components.ui.i18n import t
+from components.ui.lesson import masked
 from components.ui.projector import show_figure
-from components.ui.state import clamp_state
 
-PICKER = "conv_pick"
 REGION = 16  # padded-input pixels per side the animation aims for
 MAX_SIDE = 8  # at most 8 x 8 output positions (frames)
 MAX_SPAN = 29  # larger windows do not fit a readable animation
-
-
-def _take_click(h_out: int, w_out: int) -> None:
-    """Move the inspected pixel to a new click on the picker chart (before its inputs exist)."""
-    points = (st.session_state.get(PICKER) or {}).get("selection", {}).get("points") or []
-    if not points:
-        return
-    x, y = round(float(points[-1]["x"])), round(float(points[-1]["y"]))
-    if st.session_state.get(f"{PICKER}_seen") != (x, y):
-        st.session_state[f"{PICKER}_seen"] = (x, y)
-        st.session_state["conv_ox"], st.session_state["conv_oy"] = min(max(x, 0), w_out - 1), min(max(y, 0), h_out - 1)
-
-
-def _number(container, label: str, high: int, default: int, key: str) -> int:
-    # Pass a default only the first time: the value may have been set by a click.
-    kwargs = {} if key in st.session_state else {"value": default}
-    return int(container.number_input(label, 0, high, key=key, **kwargs))
-
-
-def pick_pixel(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]:
-    """x/y (and channel) controls for the inspected output pixel; default the centre."""
-    _take_click(h_out, w_out)
-    clamp_state("conv_ox", 0, w_out - 1)
-    clamp_state("conv_oy", 0, h_out - 1)
-    cols = st.columns(3)
-    ox = _number(cols[0], t("conv.pick_x"), w_out - 1, w_out // 2, "conv_ox")
-    oy = _number(cols[1], t("conv.pick_y"), h_out - 1, h_out // 2, "conv_oy")
-    names = ["R", "G", "B"][:channels] if channels == 3 else [t("conv.colors.gray")]
-    ch = cols[2].selectbox(t("conv.channel"), range(channels), format_func=names.__getitem__, key="conv_channel")
-    return int(oy), int(ox), int(ch)
+SHOWN_TERMS = 3  # products written out in the sum; the rest are "…"
 
 
 def _products_figure(
@@ -59,50 +32,53 @@ def _products_figure(
     return ma
 
 
-def _sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float, shown: int = 3) -> str:
-    """``y[oy,ox] = w1·x1 + w2·x2 + … = total`` with the first ``shown`` terms written out."""
+def sum_latex(weights: torch.Tensor, patch: torch.Tensor, oy: int, ox: int, total: float) -> str:
+    """``y[oy,ox] = w1·x1 + w2·x2 + … = total``, stacked on short lines (it must fit a projector at 1024 px).
+
+    The first terms are written with the digits the multiply-add figure prints
+    in its cells, so a number reads the same in the picture and in the sum.
+    """
+    digits = cell_digits(weights.shape[1]) or 3
     pairs = list(zip(weights.flatten().tolist(), patch.flatten().tolist(), strict=True))
-    terms = " + ".join(rf"({w:.3g})\cdot {x:.3g}" for w, x in pairs[:shown])
-    more = rf" + \dots\ \text{{({t('conv.terms', n=len(pairs))})}}" if len(pairs) > shown else ""
-    return rf"y_{{{oy},{ox}}} = {terms}{more} = {total:.5g}"
+    terms = [rf"({fmt(w, digits)})\cdot {fmt(x, digits)}" for w, x in pairs[:SHOWN_TERMS]]
+    if len(pairs) > SHOWN_TERMS:
+        terms.append(rf"\dots\ \text{{({t('conv.terms', n=len(pairs))})}}")
+    lines = [" + ".join(terms[i : i + 2]) for i in range(0, len(terms), 2)]
+    body = r" \\ &\quad + ".join(lines)
+    return rf"\begin{{aligned}} y_{{{oy},{ox}}} &= {body} \\ &= {masked(fmt(total, 5))} \end{{aligned}}"
 
 
-def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool, picker_image: str) -> None:
+def _numbers(label: str, value: str, oy: int, ox: int, output: str) -> None:
+    """The two numbers that must agree, side by side, each as wide as it needs (they wrap, never clip)."""
+    with st.container(horizontal=True, gap="large"):
+        st.metric(label, value, width="content")
+        st.metric(t("conv.ma_output", y=oy, x=ox), output, width="content")
+
+
+def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool, signed: bool) -> None:
     """Pick an output pixel (click or x/y); show the patch, the weights, their products and the sum.
 
     Args:
-        picker_image: the output picture as a data URI, drawn under the click grid.
+        signed: the output is drawn on the signed (diverging) scale.
     """
     source, output = result.source, result.output
     st.markdown(t("conv.inspector_help"))
-    oy, ox, ch = pick_pixel(output.shape[1], output.shape[2], source.shape[0])
+    oy, ox, ch = pick_controls(output.shape[1], output.shape[2], source.shape[0])
+    pickers(result, signed, oy, ox)
     value = float(output[ch, oy, ox])
-    # The picker and the two numbers side by side; the products get the full width
-    # below (three panels side by side need it on a laptop or a narrow window).
-    pick_col, numbers_col = st.columns([1, 1], gap="large")
-    with pick_col:
-        fig = pick_figure(picker_image, output.shape[1], output.shape[2], (oy, ox), t("conv.pick_title"))
-        show_figure(fig, key=PICKER, on_select="rerun", selection_mode="points")
     ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
     if magnitude:
         st.markdown(t("conv.ma_vertical"))
         ma_y = _products_figure(source, make_kernel(SOBEL_PAIR[1]), g, (ch, oy, ox), "conv_ma_y")
-        st.latex(rf"\sqrt{{({ma.total:.5g})^2 + ({ma_y.total:.5g})^2}} = {value:.5g}")
+        st.latex(
+            rf"\begin{{aligned}} &\sqrt{{({fmt(ma.total, 5)})^2 + ({fmt(ma_y.total, 5)})^2}} \\"
+            rf" &= {masked(fmt(value, 5))} \end{{aligned}}"
+        )
     else:
-        st.latex(_sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
-    with numbers_col:
-        st.metric(t("conv.ma_magnitude") if magnitude else t("conv.ma_sum"), f"{value if magnitude else ma.total:.5g}")
-        st.metric(t("conv.ma_output", y=oy, x=ox), f"{value:.5g}")
-
-
-def inspected_pixel(result: ConvResult) -> tuple[int, int, int]:
-    """``(channel, y, x)`` chosen in the inspector (its centre default before any choice)."""
-    c, h_out, w_out = result.output.shape
-    return (
-        min(int(st.session_state.get("conv_channel", 0)), c - 1),
-        min(max(int(st.session_state.get("conv_oy", h_out // 2)), 0), h_out - 1),
-        min(max(int(st.session_state.get("conv_ox", w_out // 2)), 0), w_out - 1),
-    )
+        st.latex(sum_latex(ma.weights, ma.patch, oy, ox, ma.total))
+    label = t("conv.ma_magnitude") if magnitude else t("conv.ma_sum")
+    # The lesson's key number: with "Predict first" the class guesses it before it is shown.
+    _numbers(label, masked(fmt(value if magnitude else ma.total, 5)), oy, ox, masked(fmt(value, 5)))
 
 
 def _block(center: int, n: int, size: int) -> int:
@@ -116,11 +92,11 @@ def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, ma
     The animation shows a small block of output positions; its input region is
     read from the padded image, so every value equals the page's output.
     """
+    _, h_out, w_out = result.output.shape
+    oy, ox, ch = pick_controls(h_out, w_out, result.source.shape[0])  # the inspector's pixel, kept here too
     if g.span > MAX_SPAN:
         st.info(t("conv.window_too_big", span=g.span, limit=MAX_SPAN))
         return
-    ch, oy, ox = inspected_pixel(result)
-    _, h_out, w_out = result.output.shape
     n = max(1, min(MAX_SIDE, (REGION - g.span) // g.stride + 1))
     ny, nx = min(n, h_out), min(n, w_out)
     oy0, ox0 = _block(oy, ny, h_out), _block(ox, nx, w_out)
@@ -139,6 +115,8 @@ def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, ma
     )
     if magnitude:
         st.caption(t("conv.window_magnitude"))
-    labels = {k: t(f"conv.window_{k}") for k in ("input", "output", "play", "pause", "step")}
+    for col, part in zip(st.columns(2, gap="medium"), ("input", "output"), strict=True):
+        col.caption(t(f"conv.window_{part}"))  # above the chart: two titles inside it overlap on a projector
+    labels = {"input": "", "output": ""} | {k: t(f"conv.window_{k}") for k in ("play", "pause", "step")}
     start = (oy - oy0) * nx + (ox - ox0)  # open on the inspected pixel
     show_figure(sliding_window_figure(region, out, taps, labels, start), key="conv_window_fig")

@@ -16,6 +16,7 @@ from components.compute.convolution import (
     convolve,
     dropped_by_floor,
     gradient_magnitude,
+    output_size,
     to_grayscale,
     uncovered,
 )
@@ -23,6 +24,7 @@ from components.compute.kernels import SOBEL_PAIR, is_zero_sum, make_kernel
 from components.ui.conv_kernel import kernel_controls
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage
+from components.ui.present import controls
 from components.ui.state import bound, url_choice
 
 DEFAULTS = ConvSettings()
@@ -41,12 +43,13 @@ def _same_padding() -> None:
 def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
     """All sidebar settings of the page. Returns the settings and the preset kernel
     (``None`` when the kernel is custom: the page body edits it)."""
-    sb = st.sidebar
+    sb = controls()
     sb.subheader(t("conv.kernel_header"))
     name, kernel, size, sigma = kernel_controls()
     magnitude = False
     if name in SOBEL_PAIR:
-        magnitude = sb.checkbox(t("conv.magnitude"), help=t("conv.magnitude_help"), **bound("conv_magnitude"))
+        magnitude = sb.checkbox(t("conv.magnitude"), **bound("conv_magnitude"))
+        sb.caption(t("conv.magnitude_help"))  # not a "?" icon: tapping it would flip the checkbox
     sb.subheader(t("conv.geometry_header"))
     # Fixed bounds: a slider whose range moves gets a new identity and re-reads the URL.
     padding = sb.slider(
@@ -97,8 +100,9 @@ def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
         color,
         display,
         magnitude,
-        sb.toggle(t("conv.stretch"), help=t("conv.stretch_help"), **bound("conv_stretch")),
+        sb.toggle(t("conv.stretch"), **bound("conv_stretch")),
     )
+    sb.caption(t("conv.stretch_help"))
     return settings, kernel
 
 
@@ -110,23 +114,39 @@ def signed_display(settings: ConvSettings, kernel: torch.Tensor) -> bool:
     return not settings.magnitude and is_zero_sum(kernel)
 
 
+def size_latex(symbol: str, n: int, g: ConvGeometry) -> str:
+    """``H_out = ⌊(300 + 2·1 − 1·(3−1) − 1) / 1⌋ + 1`` with the numbers, then the floor and the result
+    on a second line: one line of both is too wide for a half-width column at 1024 px (and would be
+    shrunk to an unreadable size by ``assets/js/fit.js``)."""
+    room = n + 2 * g.padding - g.span
+    out = room // g.stride + 1  # may be <= 0: shown as is
+    fraction = rf"\frac{{{n} + 2\cdot{g.padding} - {g.dilation}\cdot({g.kernel_size}-1) - 1}}{{{g.stride}}}"
+    floor = rf"\left\lfloor \tfrac{{{room}}}{{{g.stride}}} \right\rfloor + 1 = {room // g.stride} + 1 = {out}"
+    if g.stride == 1:
+        floor = rf"{room} + 1 = {out}"
+    first = rf"{symbol}_{{out}} &= \left\lfloor {fraction} \right\rfloor + 1"
+    return rf"\begin{{aligned}} {first} \\ &= {floor} \end{{aligned}}"
+
+
 def output_size_panel(h: int, w: int, g: ConvGeometry) -> None:
     """The size formula with the current numbers, and what the floor drops."""
-    st.markdown(t("conv.size_title"))
-    for axis, symbol, n in ((t("conv.height"), "H", h), (t("conv.width"), "W", w)):
-        out = (n + 2 * g.padding - g.span) // g.stride + 1  # may be <= 0: shown as is
-        fraction = rf"\frac{{{n} + 2\cdot{g.padding} - {g.dilation}\cdot({g.kernel_size}-1) - 1}}{{{g.stride}}}"
-        # A symbol, not a word, on the left: the line must fit a half-width column at 1024 px.
-        st.latex(rf"{symbol}_{{out}} = \left\lfloor {fraction} \right\rfloor + 1 = {out}")
-        if out <= 0:
-            st.caption(t("conv.no_output", axis=axis))
-            continue
-        dropped = dropped_by_floor(n, g)
-        if dropped:
-            st.caption(t("conv.dropped", axis=axis, first=dropped[0], last=dropped[-1], n=len(dropped)))
-        skipped = len(uncovered(n, g)) - len(dropped)
-        if skipped > 0:
-            st.caption(t("conv.skipped", axis=axis, n=skipped))
+    with st.container(key="conv_size_panel"):
+        st.markdown(t("conv.size_title"))
+        for axis, symbol, n in ((t("conv.height"), "H", h), (t("conv.width"), "W", w)):
+            st.latex(size_latex(symbol, n, g))
+            _size_notes(axis, n, g)
+
+
+def _size_notes(axis: str, n: int, g: ConvGeometry) -> None:
+    if output_size(n, g) <= 0:
+        st.caption(t("conv.no_output", axis=axis))
+        return
+    dropped = dropped_by_floor(n, g)
+    if dropped:
+        st.caption(t("conv.dropped", axis=axis, first=dropped[0], last=dropped[-1], n=len(dropped)))
+    skipped = len(uncovered(n, g)) - len(dropped)
+    if skipped > 0:
+        st.caption(t("conv.skipped", axis=axis, n=skipped))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from components.compute.descent import (
@@ -13,7 +12,6 @@ from components.compute.descent import (
     SURFACES,
     Path,
     RunSpec,
-    summarize,
     surface_function,
     surface_grid,
 )
@@ -21,6 +19,8 @@ from components.compute.descent_batch import descend_many
 from components.figures.descent import landscape_image
 from components.ui.derivatives import parse_or_keep
 from components.ui.i18n import t
+from components.ui.plot_click import plot_click
+from components.ui.present import controls
 from components.ui.state import bound, clamp_state, url_choice
 
 CUSTOM = "custom"
@@ -28,7 +28,12 @@ CUSTOM_REGION = ((-3.0, 3.0), (-3.0, 3.0))
 CUSTOM_START = (-2.0, 2.0)
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 3.0, 10.0]
 DEFAULT_RUNS = [("sgd", 0.001), ("momentum", 0.001), ("adam", 0.05), ("rmsprop", 0.01)]
-RUN_DEFAULTS = {f"gd_lr{'' if i == 0 else i + 1}": lr for i, (_, lr) in enumerate(DEFAULT_RUNS)}  # for the reset
+SUFFIXES = ["", "2", "3", "4"]  # run 1's keys have none: gd_lr, gd_lr2...
+KNOBS = {"momentum": 0.9, "alpha": 0.99, "beta1": 0.9}  # the optimizers' tunable defaults (OPTIMIZERS)
+RUN_DEFAULTS = {  # bound widgets that are not GDSettings fields, for the reset
+    **{f"gd_lr{s}": lr for s, (_, lr) in zip(SUFFIXES, DEFAULT_RUNS, strict=True)},
+    **{f"gd_knob{s}_{knob}": value for s in SUFFIXES for knob, value in KNOBS.items()},
+}
 PICKER = "gd_pick"
 PICTURE_GRID = 300  # samples per axis of the contour picture
 
@@ -73,7 +78,7 @@ def surface_controls() -> Landscape:
     """Sidebar: surface (or a typed f(x, y)), and the bowl's condition number and rotation."""
     names = [*SURFACES, CUSTOM]
     d = GDSettings()
-    sb = st.sidebar
+    sb = controls()
     name = url_choice(
         sb.selectbox,
         t("gd.surface"),
@@ -105,70 +110,62 @@ def surface_controls() -> Landscape:
     return Landscape((CUSTOM, f.text), f, CUSTOM_REGION, (), f.text, start)
 
 
-def take_click(region: tuple) -> None:
-    """A click on the contour (a point of its invisible grid) becomes the start point."""
-    points = (st.session_state.get(PICKER) or {}).get("selection", {}).get("points") or []
-    if not points:
-        return
+def snap(x: float, y: float, region: tuple) -> tuple[float, float]:
+    """A clicked point as the start sliders hold it: rounded to their step 0.01, inside the region."""
     (x_lo, x_hi), (y_lo, y_hi) = region
-    x = min(max(round(float(points[-1]["x"]), 2), x_lo), x_hi)
-    y = min(max(round(float(points[-1]["y"]), 2), y_lo), y_hi)
-    if st.session_state.get(f"{PICKER}_seen") != (x, y):
-        st.session_state[f"{PICKER}_seen"] = (x, y)
-        st.session_state["gd_x0"], st.session_state["gd_y0"] = x, y
+    return min(max(round(x, 2), x_lo), x_hi) + 0.0, min(max(round(y, 2), y_lo), y_hi) + 0.0
+
+
+def start_picker(region: tuple) -> None:
+    """A click on the contour plot (chart ``PICKER``) becomes the start point, exact to the sliders' step."""
+
+    def picked(x: float, y: float) -> None:
+        st.session_state["gd_x0"], st.session_state["gd_y0"] = snap(x, y, region)
+
+    plot_click(PICKER, *region, picked)
 
 
 def start_controls(land: Landscape) -> tuple[float, float]:
     """Start point sliders (also set by clicking the contour plot); the surface's own start by default."""
-    take_click(land.region)
     (x_lo, x_hi), (y_lo, y_hi) = land.region
     clamp_state("gd_x0", x_lo, x_hi)
     clamp_state("gd_y0", y_lo, y_hi)
-    x0 = st.sidebar.slider("x₀", x_lo, x_hi, land.start[0], step=0.01, **bound("gd_x0"))
-    y0 = st.sidebar.slider("y₀", y_lo, y_hi, land.start[1], step=0.01, **bound("gd_y0"))
+    x0 = controls().slider("x₀", x_lo, x_hi, land.start[0], step=0.01, **bound("gd_x0"))
+    y0 = controls().slider("y₀", y_lo, y_hi, land.start[1], step=0.01, **bound("gd_y0"))
     return x0, y0
 
 
 def run_controls() -> list[RunSpec]:
     """Up to 4 runs, each its own optimizer, learning rate and momentum/β; shared step count."""
     d = GDSettings()
-    sb = st.sidebar
+    sb = controls()
     steps = sb.slider(t("gd.steps"), 1, 500, d.steps, **bound("gd_steps"))
     count = sb.slider(t("gd.runs"), 1, 4, d.runs, help=t("gd.runs_help"), **bound("gd_runs"))
     runs = []
     for i in range(count):
         suffix = "" if i == 0 else str(i + 1)
         opt_default, lr_default = DEFAULT_RUNS[i]
-        with sb.expander(t("gd.run", n=i + 1), expanded=i == 0):
-            name = url_choice(
-                st.selectbox,
-                t("gd.optimizer"),
-                list(OPTIMIZERS),
-                f"gd_optimizer{suffix}",
-                opt_default,
-                format_func=lambda k: t(f"gd.optimizers.{k}"),
-            )
-            # "%g" labels: the link then reads gd_lr=0.001 (a float's str() would need "0.001" vs "1e-3" luck).
-            lr = st.select_slider(
-                t("gd.lr"),
-                LRS,
-                lr_default,
-                format_func=lambda v: f"{v:g}",
-                help=t("gd.lr_help"),
-                **bound(f"gd_lr{suffix}"),
-            )
-            spec = OPTIMIZERS[name]
-            knob = None
-            if spec.tunable:
-                low = 0.01 if spec.fixed.get("nesterov") else 0.0
-                knob = st.slider(
-                    t(f"gd.knob_{spec.tunable}"),
-                    low,
-                    0.999,
-                    spec.default,
-                    step=0.001,
-                    key=f"gd_knob{suffix}_{spec.tunable}",
-                )
+        # box.*, not st.*: in the presentation view a lesson step's control (gd_lr) goes to the strip.
+        box = sb.expander(t("gd.run", n=i + 1), expanded=i == 0)
+        name = url_choice(
+            box.selectbox,
+            t("gd.optimizer"),
+            list(OPTIMIZERS),
+            f"gd_optimizer{suffix}",
+            opt_default,
+            format_func=lambda k: t(f"gd.optimizers.{k}"),
+        )
+        # url_choice, not bind: the link may spell a rate 0.001, 1e-3 or .001; it then reads gd_lr=0.001.
+        lr = url_choice(
+            box.select_slider, t("gd.lr"), LRS, f"gd_lr{suffix}", lr_default, format_func=lambda v: f"{v:g}",
+            help=t("gd.lr_help"),
+        )  # fmt: skip
+        spec = OPTIMIZERS[name]
+        knob = None
+        if spec.tunable:
+            low, key = (0.01 if spec.fixed.get("nesterov") else 0.0), f"gd_knob{suffix}_{spec.tunable}"
+            clamp_state(key, low, 0.999)  # momentum 0 is fine for SGD + momentum, not for Nesterov
+            knob = box.slider(t(f"gd.knob_{spec.tunable}"), low, 0.999, spec.default, step=0.001, **bound(key))
         runs.append(RunSpec(name, lr, knob, steps))
     return runs
 
@@ -218,36 +215,3 @@ def _landscape(key: tuple, _f: object, region: tuple, log: bool) -> dict:
 def landscape(land: Landscape, log: bool) -> dict:
     """The contour picture under the paths, sampled finer than the 3-D grid (it is a picture, not a trace)."""
     return _landscape(land.key, land.f, land.region, log)
-
-
-def _status(path: Path, minima: tuple) -> tuple[str, str, str]:
-    """Final loss, distance to the nearest known minimum and the outcome, as the table shows them."""
-    if path.diverged_at == 0:
-        return "—", "—", t("gd.undefined_start")
-    if path.diverged_at is not None:
-        return "—", "—", t("gd.diverged", k=path.diverged_at)
-    s = summarize(path, minima)
-    if s.converged:
-        status = t("gd.converged", k=s.steps_to_tol)
-    elif not minima and path.converged_at is not None:
-        status = t("gd.stationary", k=path.converged_at)
-    elif not minima:
-        status = t("gd.no_minimum")
-    else:
-        status = t("gd.not_converged")
-    return f"{s.final_loss:.4g}", f"{s.distance:.3g}" if minima else "—", status
-
-
-def results_table(names: list[str], result: list[Path], minima: tuple) -> None:
-    """Final loss, distance to the nearest known minimum and the outcome of every run."""
-    rows = []
-    for name, path in zip(names, result, strict=True):
-        loss, distance, status = _status(path, minima)
-        rows.append(
-            {t("gd.col_run"): name, t("gd.col_loss"): loss, t("gd.col_distance"): distance, t("gd.col_status"): status}
-        )
-        if path.diverged_at == 0:
-            st.warning(t("gd.undefined_note", name=name), icon=":material/block:")
-        elif path.diverged_at is not None:
-            st.warning(t("gd.diverged_note", name=name, k=path.diverged_at), icon=":material/trending_up:")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -10,12 +10,14 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+import pillow_heif
 import streamlit as st
 import torch
 
 from components.compute.images import FORMATS, DecodedImage, ImageError, decode_image, to_tensor
 from components.figures.raster import picture
 from components.ui.i18n import ROOT, t
+from components.ui.present import controls
 from components.ui.state import url_choice
 
 IMAGES = ROOT / "assets" / "images"
@@ -29,7 +31,10 @@ SAMPLES = {
     "text": "text.png",
 }
 UPLOAD = "upload"
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "heic", "heif"]
+
+pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF) open in Pillow like any other format
+pillow_heif.options.DECODE_THREADS = 2  # this machine's cores (its default, 4, oversubscribes them)
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def _from_upload(page: str) -> LoadedImage | None:
     """The newest upload if it decodes, else ``None`` after saying why."""
     upload = st.session_state.get(f"{page}_upload")
     if upload is None:
-        st.sidebar.info(t("image.upload_hint"))
+        controls().info(t("image.upload_hint"))
         return None
     try:
         return load_bytes(upload.getvalue(), upload.name, upload.name)
@@ -117,9 +122,9 @@ def image_input(page: str, default: str = "cat") -> LoadedImage:
             st.session_state[key] = UPLOAD
 
     choice = url_choice(
-        st.sidebar.selectbox, t("image.choose"), options, key, default, format_func=lambda k: t(f"image.sample.{k}")
+        controls().selectbox, t("image.choose"), options, key, default, format_func=lambda k: t(f"image.sample.{k}")
     )
-    st.sidebar.file_uploader(
+    controls().file_uploader(
         t("image.upload"),
         type=UPLOAD_TYPES,
         key=f"{page}_upload",

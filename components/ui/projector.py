@@ -1,42 +1,52 @@
-"""Projector mode (``?projector=1``): larger text, thicker lines, high contrast."""
+"""Page styles: always-on fixes, projector mode (``?projector=1``), presentation view."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures.theme import apply_theme
+from components.ui.i18n import ROOT
+from components.ui.present import PRESENT, is_present
 
 KEY = "projector"
 _ON = ("1", "true")
+ASSETS = ROOT / "assets"
 
-_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
-[data-testid="stAppViewContainer"] * { color: #000000; }
-h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.4rem !important; }
-[data-testid="stCaptionContainer"] { font-size: 1.05rem !important; opacity: 1 !important; }
-[data-testid="stPageLink"] p { font-size: 1.25rem !important; font-weight: 600; }
-[data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p { font-size: 1.15rem !important; }
-button[role="tab"] p { font-size: 1.2rem !important; }
-[data-testid="stImageCaption"], [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
-.stSlider [role="slider"] { width: 1.6rem; height: 1.6rem; }
-</style>
-"""
+
+@cache
+def _css(name: str) -> str:
+    return (ASSETS / "css" / f"{name}.css").read_text(encoding="utf-8")
+
+
+@cache
+def _script() -> str:
+    return f"<script>{(ASSETS / 'js' / 'fit.js').read_text(encoding='utf-8')}</script>"
+
+
+def _requested(key: str) -> bool:
+    if key in st.session_state:
+        return bool(st.session_state[key])
+    return str(st.query_params.get(key, "")).lower() in _ON
 
 
 def projector_requested() -> bool:
-    """Projector state before the toggle exists (for ``set_page_config``)."""
-    if KEY in st.session_state:
-        return bool(st.session_state[KEY])
-    return str(st.query_params.get(KEY, "")).lower() in _ON
+    """Whether the sidebar should start collapsed (projector or presentation), before the switches exist."""
+    return _requested(KEY) or _requested(PRESENT)
 
 
-def projector_style() -> None:
-    """Enlarge the app's text and controls when projector mode is on."""
-    if is_projector():
-        st.html(_CSS)
+def page_style() -> None:
+    """The CSS of the current modes and the formula-fitting script (once per run, in the sidebar).
+
+    The CSS goes through ``st.markdown`` at the top of the main area (its empty box hidden by the CSS
+    itself): a style-only ``st.html`` goes to the event container and a sidebar element may mount after
+    the page, both seen to leave a projector page at 16 px for a moment. Our own files only, never user text.
+    """
+    css = _css("base") + (_css("projector") if is_projector() else "") + (_css("present") if is_present() else "")
+    st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
+    st.sidebar.html(_script(), unsafe_allow_javascript=True)
 
 
 def is_projector() -> bool:

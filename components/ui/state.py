@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from components.ui.i18n import t
+from components.ui.present import controls
 
 
 def bound(key: str) -> dict[str, str]:
@@ -44,29 +45,91 @@ def forget_choice_labels() -> None:
             st.session_state.pop(key, None)
 
 
+def link_value(option: Any) -> str:
+    """How an option is spelled in a link: ids as they are, numbers short (``0.001``, ``2``, ``1e-05``)."""
+    if isinstance(option, float) and not isinstance(option, bool):
+        short = f"{option:g}"
+        return short if float(short) == option else repr(option)
+    return str(option)
+
+
+def find_option(requested: str, options: Sequence[Any]) -> Any | None:
+    """The option a link value names: its id, or for numbers any ordinary spelling ("2", "2.0", "2e0")."""
+    for option in options:
+        if requested == link_value(option):
+            return option
+    try:
+        number = float(requested)
+    except (TypeError, ValueError):
+        return None
+    numeric = (o for o in options if isinstance(o, int | float) and not isinstance(o, bool))
+    return next((o for o in numeric if float(o) == number), None)
+
+
 def url_choice(
-    widget: Callable[..., Any], label: str, options: Sequence[str], key: str, default: str, **kwargs: Any
-) -> str:
-    """A selectbox/radio whose URL parameter ``key`` holds the option id.
+    widget: Callable[..., Any], label: str, options: Sequence[Any], key: str, default: Any, **kwargs: Any
+) -> Any:
+    """A selectbox/radio/select_slider whose URL parameter ``key`` holds the option id.
+
+    Streamlit's own ``bind`` matches a link value against the option's displayed
+    text only (``deriv_dx=2`` would miss the option ``2.0``), so numeric options
+    (learning rates, step sizes) come here too: any spelling of a number is
+    accepted and the link is rewritten to the option's own (``link_value``).
 
     Args:
-        widget: ``st.selectbox``, ``st.radio``, ``st.sidebar.selectbox``...
-        options: stable ids; show translated labels with ``format_func``.
+        widget: ``st.selectbox``, ``st.radio``, ``st.select_slider``, ``st.sidebar.selectbox``...
+        options: stable ids or numbers; show translated labels with ``format_func``.
         default: the id used when neither the session nor the link has a valid one.
     """
     st.session_state.setdefault(CHOICES, set()).add(key)
     if key not in st.session_state:
         requested = st.query_params.get(key)
-        if requested is not None and requested not in options:
+        found = None if requested is None else find_option(requested, options)
+        if requested is not None and found is None:
             note_ignored(key)
-        st.session_state[key] = requested if requested in options else default
+        st.session_state[key] = default if found is None else found
     value = widget(label, list(options), key=key, **kwargs)
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
+    elif st.query_params.get(key) != link_value(value):
+        st.query_params[key] = link_value(value)
     return value
+
+
+def url_tabs(labels: dict[str, str], key: str, default: str | None = None) -> dict[str, Any]:
+    """``st.tabs`` whose open tab is in the link as a stable id (``?conv_view=window``).
+
+    Streamlit's own ``bind`` would put the translated label in the URL; like
+    ``url_choice``, the link holds the id and the label is looked up in the
+    current language. Only the open tab's content needs to run (``.open``).
+
+    Args:
+        labels: ``{id: translated label}`` in display order.
+        default: the id opened when the link names none (default the first).
+
+    Returns:
+        ``{id: tab container}``.
+    """
+    ids = list(labels)
+    default = default or ids[0]
+    by_label = {label: i for i, label in labels.items()}
+    st.session_state.setdefault(CHOICES, set()).add(key)
+    if st.session_state.get(key) in labels:  # an id set by a lesson step
+        st.session_state[key] = labels[st.session_state[key]]
+    if st.session_state.get(key) not in by_label:  # first run, or a label of the other language
+        requested = st.query_params.get(key)
+        if requested is not None and requested not in ids:
+            note_ignored(key)
+        st.session_state[key] = labels[requested if requested in ids else default]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    chosen = by_label.get(st.session_state.get(key), default)
+    if chosen == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != chosen:
+        st.query_params[key] = chosen
+    return dict(zip(ids, tabs, strict=True))
 
 
 def clamp_state(key: str, low: float, high: float) -> None:
@@ -79,8 +142,13 @@ def clamp_state(key: str, low: float, high: float) -> None:
         st.session_state[key] = min(max(value, low), high)
 
 
-def reset_button(prefix: str, settings_type: type, extra: dict[str, object] | None = None) -> None:
-    """A sidebar button that puts every ``<prefix>_*`` setting back to its default.
+def defaults_of(prefix: str, settings_type: type, extra: dict[str, object] | None = None) -> dict[str, object]:
+    """``{"<prefix>_<field>": default}`` for every field of ``settings_type``, plus ``extra``."""
+    return {f"{prefix}_{f.name}": f.default for f in fields(settings_type)} | (extra or {})
+
+
+def restore_defaults(prefix: str, settings_type: type, extra: dict[str, object] | None = None) -> None:
+    """Put every ``<prefix>_*`` setting back to its default (call from a callback).
 
     URL-bound widgets are *assigned* their defaults (a bound widget whose state
     is merely deleted would read its old value back from the URL, and Streamlit
@@ -91,20 +159,27 @@ def reset_button(prefix: str, settings_type: type, extra: dict[str, object] | No
         extra: defaults of bound widgets that are not fields of ``settings_type``
             (e.g. the learning rate of each run: ``{"gd_lr2": 0.001}``).
     """
+    defaults = defaults_of(prefix, settings_type, extra)
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
+        if key not in defaults and not str(key).endswith(("_upload", "_last_good")):
+            st.session_state.pop(key, None)
+    for key, value in defaults.items():
+        st.session_state[key] = value
+    for key in list(st.query_params):
+        if key.startswith(f"{prefix}_") and key not in defaults:
+            with contextlib.suppress(StreamlitAPIException):  # a bound widget missing from ``extra``
+                del st.query_params[key]
 
-    def reset() -> None:
-        defaults = {f"{prefix}_{f.name}": f.default for f in fields(settings_type)} | (extra or {})
-        for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
-            if key not in defaults and not str(key).endswith(("_upload", "_last_good")):
-                st.session_state.pop(key, None)
-        for key, value in defaults.items():
-            st.session_state[key] = value
-        for key in list(st.query_params):
-            if key.startswith(f"{prefix}_") and key not in defaults:
-                with contextlib.suppress(StreamlitAPIException):  # a bound widget missing from ``extra``
-                    del st.query_params[key]
 
-    st.sidebar.button(t("app.reset"), on_click=reset, key=f"{prefix}_reset", icon=":material/restart_alt:")
+def reset_button(prefix: str, settings_type: type, extra: dict[str, object] | None = None) -> None:
+    """A sidebar button that puts every ``<prefix>_*`` setting back to its default (``restore_defaults``)."""
+    controls().button(
+        t("app.reset"),
+        on_click=restore_defaults,
+        args=(prefix, settings_type, extra),
+        key=f"{prefix}_reset",
+        icon=":material/restart_alt:",
+    )
 
 
 def _same(a: object, b: object) -> bool:
@@ -131,6 +206,8 @@ def link_notice(prefix: str, where: Any) -> None:
     st.session_state[f"{ARRIVAL}_told"] = True
     ignored = set(st.session_state.get(IGNORED, set()))
     for key, value in st.session_state.get(ARRIVAL, {}).items():
+        if key in st.session_state.get(CHOICES, set()):
+            continue  # choices and tabs hold ids in the link and labels or ids in state; they note bad ids themselves
         if key.startswith(f"{prefix}_") and key in st.session_state and not _same(st.session_state[key], value):
             ignored.add(key)
     if ignored:

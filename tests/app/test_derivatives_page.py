@@ -38,7 +38,7 @@ def test_kink_is_said():
     ("text", "message"),
     [
         ("x +", "ends too early"),
-        ("2x", "write 2*x"),
+        ("2x", "2*x"),
         ("__import__('os')", "__import__"),
         ("z**2", "Unknown name"),
         ("9**9**9", "too big"),
@@ -141,7 +141,7 @@ def test_extremes():
 def open_2d(**query):
     """The two-variable tab (lazy tabs: choose it through session state, as a click would)."""
     at = open_page("derivatives", **query)
-    at.session_state["deriv_view"] = "Two variables: partial derivatives & gradient"
+    at.session_state["deriv_view"] = "f(x, y): partial derivatives & gradient"
     at.run()
     ok(at)
     return at
@@ -183,7 +183,7 @@ def test_gradient_tab_bad_formula_and_singularity():
 def test_gradient_tab_says_when_f_or_its_gradient_is_not_finite(lang, text, said):
     at = open_page("derivatives", lang=lang, deriv_f2="custom", deriv_f2_text=text, deriv_px="0", deriv_py="0")
     at.session_state["deriv_view"] = (
-        "Two variables: partial derivatives & gradient" if lang == "en" else "二元函数：偏导数与梯度"
+        "f(x, y): partial derivatives & gradient" if lang == "en" else "二元函数：偏导数与梯度"
     )
     at.run()
     ok(at)
@@ -218,3 +218,46 @@ def test_zoom_keeps_the_numbers_and_narrows_the_picture():
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     lo, hi = spec["layout"]["xaxis"]["range"]
     assert lo == pytest.approx(1.47) and hi == pytest.approx(1.53)
+
+
+@pytest.mark.parametrize(("spelling", "dx"), [("2", 2.0), ("2.0", 2.0), ("2e0", 2.0), ("1", 1.0), ("1e-3", 0.001)])
+def test_a_hand_typed_step_in_any_spelling_is_the_step_shown(spelling, dx):
+    """Streamlit's own binding matched only the option's label ("2.0"): ``deriv_dx=2`` silently became 0.5."""
+    at = open_page("derivatives", deriv_dx=spelling)
+    ok(at)
+    assert at.select_slider(key="deriv_dx").value == dx
+    assert float(metric(at, "Δy/Δx (secant)")) == pytest.approx(((1.5 + dx) ** 3 - 3 * (1.5 + dx) + 1.125) / dx)
+    assert not at.info  # nothing replaced, nothing to say
+
+
+def test_an_invalid_step_falls_back_and_says_so():
+    at = open_page("derivatives", deriv_dx="3", deriv_x0="abc")
+    ok(at)
+    assert at.select_slider(key="deriv_dx").value == 0.5
+    (notice,) = [i.value for i in at.info]
+    assert "deriv\\_dx" in notice or "deriv_dx" in notice
+
+
+def test_number_widgets_take_any_spelling_too():
+    at = open_page("derivatives", deriv_x0="1", deriv_view="2d", deriv_px="1e0", deriv_py="-5e-1", deriv_theta="9e1")
+    ok(at)
+    assert at.slider(key="deriv_px").value == 1.0 and at.slider(key="deriv_py").value == -0.5
+    assert at.slider(key="deriv_theta").value == 90
+
+
+def test_the_zoom_switch_has_a_caption_not_a_tooltip():
+    at = open_page("derivatives")
+    assert at.toggle(key="deriv_zoom").help in (None, "")
+    assert any("looks straight" in c.value for c in at.caption)
+    at = open_page("derivatives", deriv_view="2d")
+    assert all(not w.help for w in at.toggle if str(w.key).startswith("deriv_"))
+
+
+def test_no_negative_zero_in_metrics():
+    """x² at 0: autograd's slope is 0; the gradient of x·y at the origin is (0, 0)."""
+    at = open_page("derivatives", deriv_f1="custom", deriv_f1_text="-x**2", deriv_x0="0")
+    ok(at)
+    at2 = open_page("derivatives", deriv_view="2d", deriv_f2="custom", deriv_f2_text="-x*y", deriv_px="0", deriv_py="0")
+    ok(at2)
+    for m in [*at.metric, *at2.metric]:
+        assert not m.value.startswith("-0") or float(m.value) != 0, (m.label, m.value)

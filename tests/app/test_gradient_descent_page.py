@@ -6,12 +6,14 @@ import json
 
 import pytest
 
-from components.compute.descent import SURFACES
+from components.compute.descent import SURFACES, RunSpec, bowl_function, descend
+from components.ui.descent import snap
 from tests.app.conftest import ok, open_page
 
 
 def table(at) -> list[dict]:
-    return at.dataframe[0].value.to_dict("records")
+    assert not at.dataframe  # a static st.table, which the projector CSS can size
+    return at.table[0].value.to_dict("records")
 
 
 def test_defaults_render_two_runs():
@@ -43,7 +45,7 @@ def test_typed_surface_syntax_error_and_singularity():
     ok(at)
     assert any("ends too early" in e.value for e in at.error)
     at = open_page("gradient_descent", gd_surface="custom", gd_text="2x + y", gd_x0="0", gd_y0="1")
-    assert any("write 2*x" in e.value for e in at.error)
+    assert any("2*x" in e.value and "2x" in e.value for e in at.error)
     at = open_page("gradient_descent", gd_surface="custom", gd_text="1/x + y**2", gd_x0="0", gd_y0="1")
     ok(at)
     assert at.session_state["gd_paths"][0].diverged_at == 0
@@ -59,14 +61,24 @@ def test_diverged_runs_and_surfaces_without_minimum_say_so():
     assert table(at)[0]["Result"] == "still going down: this surface has no minimum to reach"
 
 
-def test_a_click_on_the_contour_moves_the_start():
-    at = open_page("gradient_descent")
-    at.session_state["gd_pick"] = {"selection": {"points": [{"x": 0.5, "y": 2.0}]}}
-    at.run()
+def test_the_click_listener_knows_the_charts_exact_ranges():
+    """The browser converts a click with these ranges (tests/browser checks real clicks); the start marker is drawn."""
+    at = open_page("gradient_descent", gd_surface="himmelblau", gd_x0="1.73", gd_y0="0.11")
     ok(at)
-    path = at.session_state["gd_paths"][0]
-    assert (float(path.xs[0]), float(path.ys[0])) == pytest.approx((0.5, 2.0))
-    assert at.slider(key="gd_x0").value == pytest.approx(0.5)
+    (listener,) = at.get("bidi_component")
+    assert json.loads(listener.proto.json) == {"chart": "gd_pick", "subplot": "xy", "x": [-5.0, 5.0], "y": [-5.0, 5.0]}
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["x"] == [1.73] and spec["data"][0]["y"] == [0.11]
+    assert not any(len(d.get("x", [])) > 400 for d in spec["data"][:2])  # no click grid
+
+
+@pytest.mark.parametrize(
+    ("clicked", "start"),
+    [((1.7300000001, 0.1099999), (1.73, 0.11)), ((-2.004, 3.2), (-2.0, 3.0)), ((0.0049, -0.0049), (0.0, -0.0))],
+)
+def test_a_click_snaps_to_the_sliders_step_inside_the_region(clicked, start):
+    assert snap(*clicked, ((-2.0, 2.0), (-1.0, 3.0))) == start
+    assert str(snap(0.001, -0.001, ((-2.0, 2.0), (-1.0, 3.0)))) == "(0.0, 0.0)"  # no -0.0 in the link
 
 
 def test_step_slider_cuts_the_drawn_path():
@@ -99,3 +111,64 @@ def test_a_link_to_a_surface_starts_from_its_start_unless_the_link_says_otherwis
     at = open_page("gradient_descent", gd_surface="beale", gd_x0="2.5", gd_y0="-1")
     path = at.session_state["gd_paths"][0]
     assert (float(path.xs[0]), float(path.ys[0])) == (2.5, -1.0)
+
+
+@pytest.mark.parametrize("spelling", ["0.1", "1e-1", ".1", "0.10", "1E-1"])
+def test_a_hand_typed_learning_rate_in_any_spelling(spelling):
+    at = open_page("gradient_descent", gd_lr=spelling, gd_runs="1")
+    ok(at)
+    assert at.select_slider(key="gd_lr").value == 0.1
+    assert at.query_params["gd_lr"] == "0.1"  # rewritten to the option's own spelling
+    assert not at.info  # nothing was replaced
+
+
+def test_an_invalid_learning_rate_falls_back_and_says_so():
+    at = open_page("gradient_descent", gd_lr="0.7", gd_runs="1")
+    ok(at)
+    assert at.select_slider(key="gd_lr").value == 0.001
+    assert any("gd\\_lr" in i.value or "gd_lr" in i.value for i in at.info)
+
+
+def test_momentum_knobs_are_in_the_link():
+    query = {"gd_surface": "bowl", "gd_runs": "2", "gd_optimizer2": "nesterov", "gd_lr2": "0.02"}
+    at = open_page("gradient_descent", **query, gd_knob2_momentum="0.5")
+    ok(at)
+    assert at.slider(key="gd_knob2_momentum").value == 0.5
+    path = at.session_state["gd_paths"][1]
+    expected = descend(bowl_function(10.0, 0), SURFACES["bowl"].start, RunSpec("nesterov", 0.02, 0.5, 300),
+                       (SURFACES["bowl"].x_range, SURFACES["bowl"].y_range))  # fmt: skip
+    assert path.xs.tolist() == pytest.approx(expected.xs.tolist())
+    assert at.slider(key="gd_knob2_momentum").proto.query_param_key == "gd_knob2_momentum"  # bound: in the link
+    at = open_page("gradient_descent", **query)
+    assert at.slider(key="gd_knob2_momentum").value == 0.9 and "gd_knob2_momentum" not in at.query_params
+
+
+def test_sgd_at_two_over_lambda_max_says_it_will_never_converge():
+    """Bowl with condition 10 (λmax = 10), SGD with η = 0.2 = 2/λmax: |1 − η·λ| = 1, it bounces forever."""
+    at = open_page("gradient_descent", gd_surface="bowl", gd_runs="1", gd_lr="0.2", gd_steps="500")
+    ok(at)
+    assert table(at)[0]["Result"].startswith("never converges")
+    (note,) = [w.value for w in at.warning]
+    assert "1 − 0.2·10 = -1" in note and "|1 − η·λ| = 1" in note and "2/λ = 0.2" in note
+    at = open_page("gradient_descent", gd_surface="bowl", gd_runs="1", gd_lr="0.1", gd_steps="500")
+    assert table(at)[0]["Result"].startswith("reached a minimum") and not at.warning
+    at = open_page("gradient_descent", gd_surface="bowl", gd_runs="1", gd_lr="0.5")
+    assert table(at)[0]["Result"].startswith("diverged at step")
+    assert "|1 − η·λ| = 4 > 1" in at.warning[0].value
+
+
+def test_switches_carry_no_help_tooltip():
+    """Tapping a "?" next to a switch on a whiteboard flips the switch: the help is a caption instead."""
+    at = open_page("gradient_descent")
+    mine = [w for w in [*at.toggle, *at.checkbox] if str(w.key).startswith("gd_")]
+    assert mine and all(not w.help for w in mine)
+    assert any("narrow valleys" in c.value for c in at.caption)
+
+
+def test_reset_puts_learning_rates_and_knobs_back():
+    at = open_page("gradient_descent", gd_lr="0.1", gd_optimizer="momentum", gd_knob_momentum="0.5")
+    at.button(key="gd_reset").click().run()
+    ok(at)
+    assert at.select_slider(key="gd_lr").value == 0.001 and dict(at.query_params) == {}
+    at.selectbox(key="gd_optimizer").set_value("momentum").run()
+    assert at.slider(key="gd_knob_momentum").value == 0.9

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.app.conftest import ok, open_page, texts
+from tests.app.conftest import metric, ok, open_page, texts
 
 
 def chart(at, i: int = 0) -> dict:
@@ -92,3 +92,27 @@ def test_chinese():
     ok(at)
     assert at.title[0].value == "过拟合：训练集与测试集"
     assert any("均方误差" in s for s in texts(at))
+
+
+def test_classification_shows_accuracy_beside_the_cross_entropy():
+    at = open_page("overfitting", fit_dataset="moons", fit_model="mlp", fit_epochs="60", fit_noise="0.8")
+    ok(at)
+    tr = at.session_state["fit_result"]
+    data = tr.data
+    sets = (("Train accuracy", data.x_train, data.y_train, 0), ("Test accuracy", data.x_test, data.y_test, 1))
+    for label, x, y, i in sets:
+        right = int((tr.predict(x).argmax(1) == y).sum())  # counted from the model's own predictions
+        assert metric(at, label) == f"{100 * right / len(y):.1f}%" == f"{100 * tr.final_accuracy()[i]:.1f}%"
+    assert not any(m.label == "Train accuracy" for m in open_page("overfitting", fit_epochs="20").metric)
+
+
+def test_switches_carry_no_tooltip_and_metrics_no_long_numbers():
+    """A "?" beside a switch flips it when tapped on a whiteboard: the explanation is a caption under it."""
+    at = open_page("overfitting", fit_epochs="20")
+    ok(at)
+    early = at.toggle(key="fit_early_stop")
+    assert not early.help
+    assert any(c.value.startswith("Stops once the test loss") for c in at.caption)
+    for m in at.metric:
+        assert not m.value.startswith(("-0", "−0")) or m.value.startswith(("-0.", "−0.")), m.value
+        assert len(m.value.replace("-", "").replace(".", "").replace("e", "")) <= 6, m.value

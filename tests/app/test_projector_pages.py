@@ -23,6 +23,6 @@ def test_page_in_projector_mode(page, lang):
 
 def test_gradient_tab_in_projector_mode():
     at = open_page("derivatives", projector="1", deriv_field="true")
-    at.session_state["deriv_view"] = "Two variables: partial derivatives & gradient"
+    at.session_state["deriv_view"] = "f(x, y): partial derivatives & gradient"
     at.run()
     assert not at.exception, [e.message for e in at.exception]

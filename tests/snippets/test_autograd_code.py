@@ -20,7 +20,7 @@ from components.ui.autograd import formula_tag
 from tests.app.conftest import ROOT, ok, open_page
 from tests.snippets.test_convolution_code import run_code
 
-GRAPH, ERRORS, TINY = "Computation graph", "Why backward needs a scalar", "Backprop through a tiny network"
+GRAPH, ERRORS, TINY = "Computation graph", "Why backward needs a scalar", "Backprop in a tiny network"
 CUSTOM = [
     "sin(a)*exp(-b^2) + maximum(a, b)/c",
     "sqrt(abs(p*q)) - tanh(q)^2 + relu(p - 0.5)*log(1 + q^2)",
@@ -97,14 +97,14 @@ def test_graph_code_follows_changed_values_and_switches():
     graph = at.session_state["ag_graph"]
     code = panel_code(at, "loss.backward()")
     assert (
-        "w = torch.tensor(-1.7," in code and "b = torch.tensor(0.5, dtype=torch.float64, requires_grad=False)" in code
+        "w = torch.tensor(-1.7," in code and "b = torch.tensor(0.25, dtype=torch.float64, requires_grad=False)" in code
     )
     ns, _ = run_quietly(code)
     page = leaf_grads(graph)
     assert set(page) == {"w", "y"}
     assert_same_grads(ns["grads"], page)
-    # by hand: loss = (w x + b − y)², d/dw = 2 r x, d/dy = −2 r with r = −1.7·0.25 + 0.5 − 3
-    r = -1.7 * 0.25 + 0.5 - 3.0
+    # by hand: loss = (w x + b − y)², d/dw = 2 r x, d/dy = −2 r with r = −1.7·0.25 + 0.25 − 2.5
+    r = -1.7 * 0.25 + 0.25 - 2.5
     assert ns["grads"]["w"].item() == pytest.approx(2 * r * 0.25, rel=1e-12)
     assert ns["grads"]["y"].item() == pytest.approx(-2 * r, rel=1e-12)
 
@@ -152,9 +152,9 @@ def test_errors_code_vector_leaf_and_values_follow_the_url():
     code = panel_code(at, "RuntimeError")
     assert "w = torch.tensor([0.5, -1.0, 2.0, 4.0], dtype=torch.float64, requires_grad=True)" in code
     ns, _ = run_quietly(code)
-    # by hand: out_i = (w_i x + b − y)², summed: d/dw_i = 2 r_i x, d/db = Σ 2 r_i (x = 1.5, b = 0.5, y = 3)
-    r = [w * 1.5 + 0.5 - 3.0 for w in (0.5, -1.0, 2.0, 4.0)]
-    assert ns["fixes"]["sum"]["w"].tolist() == pytest.approx([2 * v * 1.5 for v in r], rel=1e-12)
+    # by hand: out_i = (w_i x + b − y)², summed: d/dw_i = 2 r_i x, d/db = Σ 2 r_i (x = 3, b = 0.25, y = 2.5)
+    r = [w * 3.0 + 0.25 - 2.5 for w in (0.5, -1.0, 2.0, 4.0)]
+    assert ns["fixes"]["sum"]["w"].tolist() == pytest.approx([2 * v * 3.0 for v in r], rel=1e-12)
     assert ns["fixes"]["sum"]["b"].item() == pytest.approx(sum(2 * v for v in r), rel=1e-12)
 
 
@@ -230,16 +230,17 @@ def test_tiny_code_reproduces_the_page(query):
     flat = [*r.grads["w1"].flatten().tolist(), *r.grads["b1"].tolist(), *r.grads["w2"].tolist(), r.grads["b2"].item()]
     assert flat == pytest.approx(hand["grads"], rel=1e-10, abs=1e-16)
     shown = [m.value for m in at.metric]
-    assert float(shown[0]) == pytest.approx(hand["loss"], rel=1e-5)  # "loss before", 6 significant digits
-    assert float(shown[1]) == pytest.approx(hand["new_loss"], rel=1e-5)  # "loss after one step"
-    # the SGD table: weight, value, grad, −lr·grad, value after the step (6 significant digits)
-    (table,) = [d.value for d in at.dataframe if "−lr·grad" in d.value.columns]
+    assert float(shown[0]) == pytest.approx(hand["loss"], rel=1e-4)  # "loss before", 5 significant digits
+    assert float(shown[1]) == pytest.approx(hand["new_loss"], rel=1e-4)  # "loss after one step"
+    # the SGD table (a static st.table): weight, value and value after the step (5 significant digits), grad and
+    # −lr·grad (4)
+    (table,) = [d.value for d in at.table if "−lr·grad" in d.value.columns]
     assert table.iloc[:, 0].tolist() == list(WEIGHTS)
-    assert [float(v) for v in table.iloc[:, 1]] == pytest.approx([s[k] for k in WEIGHTS], rel=1e-5)
-    assert [float(v) for v in table.iloc[:, 2]] == pytest.approx(hand["grads"], rel=1e-5, abs=1e-300)
+    assert [float(v) for v in table.iloc[:, 1]] == pytest.approx([s[k] for k in WEIGHTS], rel=1e-4)
+    assert [float(v) for v in table.iloc[:, 2]] == pytest.approx(hand["grads"], rel=1e-3, abs=1e-300)
     lr_grads = [-s["lr"] * g for g in hand["grads"]]
-    assert [float(v) for v in table["−lr·grad"]] == pytest.approx(lr_grads, rel=1e-5, abs=1e-300)
-    assert [float(v) for v in table.iloc[:, 4]] == pytest.approx(hand["new"], rel=1e-5)
+    assert [float(v) for v in table["−lr·grad"]] == pytest.approx(lr_grads, rel=1e-3, abs=1e-300)
+    assert [float(v) for v in table.iloc[:, 4]] == pytest.approx(hand["new"], rel=1e-4)
     assert f"lr={s['lr']!r}" in code
 
 

@@ -50,7 +50,7 @@ def test_derivative_code_reproduces_the_page(query):
 )
 def test_gradient_code_reproduces_the_page(query):
     at = open_page("derivatives", **query)
-    at.session_state["deriv_view"] = "Two variables: partial derivatives & gradient"
+    at.session_state["deriv_view"] = "f(x, y): partial derivatives & gradient"
     at.run()
     _, gx, gy, directional = at.session_state["deriv_2d"]
     with contextlib.redirect_stdout(io.StringIO()):

@@ -10,8 +10,9 @@ import re
 
 import pytest
 
+from components.compute.autograd_graph import PRESETS, trace
 from components.compute.tiny_net import TINY_DEFAULT, TINY_LR, TINY_TARGET, TINY_X, TinyNet, tiny_forward_backward
-from components.figures.autograd import tiny_dot
+from components.figures.autograd import graph_dot, tiny_dot
 
 WORDS = {"grad": "grad", "loss": "loss", "target": "target"}
 HOT, DONE = "#d62728", "#1f77b4"
@@ -219,3 +220,21 @@ def test_translated_words():
     assert dot.count("梯度") == 5 + 6  # out, h1, h2, z1, z2 and the six weight edges
     loss_lines = nodes(dot)["loss"][0]
     assert loss_lines[0] == "损失 = ½(out − 目标)²" and loss_lines[2].startswith("(目标 = ")
+
+
+def test_graphs_can_run_top_to_bottom_for_a_projector():
+    """Top to bottom is narrow: the graph need not shrink to fit a 1024 px projector, so its text stays large."""
+    preset = PRESETS["linear"]
+    graph = trace(preset.text, preset.leaves, set(preset.requires_grad))
+    assert "rankdir=LR;" in graph_dot(graph) and "rankdir=TB;" in graph_dot(graph, rankdir="TB", font_size=21)
+    assert "fontsize=21" in graph_dot(graph, rankdir="TB", font_size=21)
+    r = tiny_forward_backward(TINY_DEFAULT, TINY_X, TINY_TARGET, TINY_LR)
+    words = {"grad": "grad", "loss": "loss", "target": "target"}
+    assert "rankdir=TB;" in tiny_dot(TINY_DEFAULT, TINY_X, TINY_TARGET, r, 4, words, 21, "TB")
+
+
+def test_numbers_in_graphs_never_show_a_negative_zero():
+    graph = trace("w*x", {"w": -1.0, "x": 0.0}, {"w", "x"})  # w.grad = x = 0, the product is -0.0
+    assert float(graph.node(graph.output).value) == 0 and str(float(graph.node(graph.output).value)) == "-0.0"
+    dot = graph_dot(graph)
+    assert "value = 0" in dot and not re.search(r"= -0(?![.\d])", dot)

@@ -146,7 +146,18 @@ def test_presets_are_consistent():
         assert set(p.requires_grad) <= set(p.leaves) and p.requires_grad
     linear = PRESETS["linear"]
     assert linear.text == "(w*x + b - y)**2"
-    assert linear.leaves == {"w": 2.0, "x": 1.5, "b": 0.5, "y": 3.0} and set(linear.requires_grad) == {"w", "b"}
+    assert linear.leaves == {"w": 0.5, "x": 3.0, "b": 0.25, "y": 2.5} and set(linear.requires_grad) == {"w", "b"}
+
+
+@pytest.mark.parametrize("name", ["linear", "neuron"])
+def test_preset_defaults_show_every_factor_of_the_chain_rule(name):
+    """Past the output (whose upstream is 1 by definition) no upstream gradient is 1, and at least one step
+    multiplies an upstream by a local derivative that is neither 1 nor -1: the "×" is visible."""
+    preset = PRESETS[name]
+    graph = trace(preset.text, preset.leaves, set(preset.requires_grad))
+    ops = [s for s in graph.steps if s.passed and s.node != graph.output]
+    assert ops and all(abs(float(s.upstream)) != 1.0 for s in ops)
+    assert any(abs(float(local)) != 1.0 for s in ops for _, local, _ in s.passed)
 
 
 @pytest.mark.parametrize(
@@ -536,7 +547,7 @@ def test_dot_step_highlights_and_reveals_gradients_gradually():
     step = graph.steps[2]  # "add" passes gradient to "mul" and to "b"
     source = graph_dot(graph, step=2)
     for src, _, _ in step.passed:
-        assert re.search(rf'^  {src} -> {step.node} \[color="#d62728".*label="1"\]', source, re.M)
+        assert re.search(rf'^  {src} -> {step.node} \[color="#d62728".*label="-1.5"\]', source, re.M)  # 2·(-0.75)
     assert source.count("grad = ") == 3
     assert graph_dot(graph, step=len(graph.steps) - 1).count("grad = ") == len(graph.steps)
     translated = graph_dot(graph, labels={"value": "值", "grad": "梯度"})

@@ -160,3 +160,35 @@ def test_convolution_code_opens_the_file_as_named(path):
 def test_convolution_code_quotes_awkward_file_names(path):
     tree = ast.parse(convolution_code(path, None, SOBEL_X, ConvGeometry(3, 1), False))
     assert _open_argument(tree) == path
+
+
+# --------------------------------------------------------------------------- opening the file as the page did
+
+
+@pytest.mark.parametrize(
+    ("conversion", "must", "must_not"),
+    [
+        ("convert", ['.convert("RGB")'], ["alpha_composite", "np.asarray(img"]),
+        ("alpha", ['.convert("RGBA")', "Image.alpha_composite(white, img)", "(255, 255, 255, 255)"], ["lo / 257"]),
+        ("stretch16", ["(a - lo) / (hi - lo) * 255", "lo / 257"], ["alpha_composite"]),
+        ("stretch", ["(a - lo) / (hi - lo) * 255", "min(max(lo, 0), 255)"], ["lo / 257"]),
+    ],
+)
+def test_code_converts_the_mode_like_the_page(conversion, must, must_not):
+    src = convolution_code("photo.png", (1024, 768), SOBEL_X, ConvGeometry(3, 1), False, conversion=conversion)
+    ast.parse(src)
+    assert "ImageOps.exif_transpose(Image.open('photo.png'))" in src
+    for text in must:
+        assert text in src, text
+    for text in must_not:
+        assert text not in src, text
+    assert src.index("Image.open") < src.index("img.resize((1024, 768)")  # convert, then resize, as the page
+
+
+def test_heic_code_registers_pillow_heif_first():
+    src = convolution_code("IMG_0001.HEIC", None, SOBEL_X, ConvGeometry(3, 1), False, heif=True)
+    tree = ast.parse(src)
+    imports = [n.names[0].name for n in tree.body if isinstance(n, ast.Import)]
+    assert "pillow_heif" in imports
+    assert src.index("pillow_heif.register_heif_opener()") < src.index("Image.open(")
+    assert "pillow_heif" not in convolution_code("cat.jpg", None, SOBEL_X, ConvGeometry(3, 1), False)

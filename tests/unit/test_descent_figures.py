@@ -14,6 +14,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 
 from components.compute.descent import Path
 from components.figures.descent import FRAMES, RUN_TRACES, descent_figure, landscape_image
+from components.figures.descent_surface import surface_figure
 from components.figures.raster import contour_pixels
 
 
@@ -98,9 +99,9 @@ IMAGE = {"source": "", "x": -3.0, "y": 2.0, "sizex": 6.0, "sizey": 4.0}
 
 def test_descent_figure_draws_each_path_to_the_step_with_its_next_step_arrow():
     paths, lrs = [_path(31), _path(12, diverged_at=12)], [0.5, 0.01]
-    fig = descent_figure(IMAGE, paths, 20, ["a", "b"], lrs, ((0.0, 0.0),), False, "step")
+    fig = descent_figure(IMAGE, paths, 20, ["a", "b"], lrs, ((0.0, 0.0),), False, "step", (1.73, 0.11), "Start")
     data = fig.spec["data"]
-    assert data[0]["x"][0] == -3.0 and data[0]["x"][-1] == 3.0 and data[0]["y"][-1] == 2.0  # click grid
+    assert data[0]["x"] == [1.73] and data[0]["y"] == [0.11] and "Start (" in data[0]["hovertemplate"]  # start
     assert data[1]["x"] == [0.0] and data[1]["y"] == [0.0]  # minima
     for i, (path, lr) in enumerate(zip(paths, lrs, strict=True)):
         line, arrow = data[RUN_TRACES + 2 * i], data[RUN_TRACES + 2 * i + 1]
@@ -152,3 +153,23 @@ def test_descent_figure_never_lets_the_browser_move_margins():
     layout = descent_figure(IMAGE, [_path(3)], 2, ["a"], [0.1], (), False, "step").spec["layout"]
     assert all(layout[axis]["automargin"] is False for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"))
     assert layout["images"] == [IMAGE]
+
+
+def test_descent_figure_is_lean_without_a_click_grid():
+    """Clicks are read from the pointer (ui.plot_click): no trace of invisible points, the spec stays small."""
+    data = descent_figure(IMAGE, [_path(3)], 2, ["a"], [0.1], (), False, "step", (0.5, 0.5)).spec["data"]
+    assert sum(len(d.get("x", [])) for d in data) < 50
+    assert data[0]["x"] == [0.5] and data[0]["marker"]["symbol"] == "circle-open"
+    assert descent_figure(IMAGE, [_path(3)], 2, ["a"], [0.1], (), False, "step").spec["data"][0]["x"] == []
+
+
+def test_surface_figure_draws_each_path_on_the_surface_up_to_the_step():
+    xs = ys = torch.linspace(-1, 1, 5, dtype=torch.float64)
+    z = xs[None, :] ** 2 + ys[:, None] ** 2
+    paths = [_path(10), _path(3)]
+    data = surface_figure((xs, ys, z), paths, 5, ["a", "b"], False).spec["data"]
+    assert data[0]["type"] == "surface" and data[0]["z"][0][0] == pytest.approx(2.0)
+    assert [len(d["x"]) for d in data[1:]] == [6, 3]
+    assert data[1]["z"] == pytest.approx(paths[0].losses[:6].tolist(), rel=SIX)
+    logged = surface_figure((xs, ys, z), paths, 5, ["a", "b"], True).spec["data"]
+    assert logged[0]["z"][2][2] == pytest.approx(-3.0)  # log10(0 - min + 1e-3) at the minimum

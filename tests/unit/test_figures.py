@@ -365,7 +365,7 @@ def test_apply_theme_keeps_a_figure_s_own_margins_and_scales_them_for_a_projecto
         return spec(apply_theme(fig, projector=projector))["layout"]["margin"]
 
     assert margin(False) == {"l": 60, "b": 50}
-    assert margin(True) == {"l": 78, "b": 65}
+    assert margin(True) == {"l": 129, "b": 108}  # x 28/13: the margins hold 28 px tick labels instead of 13 px
 
 
 def test_log_axis_labels_only_powers_of_ten_over_two_decades_and_fixes_a_padded_range():
@@ -377,3 +377,22 @@ def test_log_axis_labels_only_powers_of_ten_over_two_decades_and_fixes_a_padded_
     lo, hi = wide["range"]
     assert lo < -4 < 1 < hi and lo == pytest.approx(-4 - 0.55) and hi == pytest.approx(1 + 0.55)
     assert log_axis([None, float("inf"), -1.0]) == {"type": "log", "exponentformat": "power"}
+
+
+def test_projector_theme_makes_every_chart_text_as_large_as_the_body_and_black():
+    from components.figures.theme import PROJECTOR_FONT
+
+    fig = SpecFigure(
+        {
+            "data": [{"type": "heatmap", "z": [[1]], "colorbar": {"title": "w"}}],
+            "layout": {"title": {"text": "t"}, "annotations": [{"text": "a"}], "xaxis": {"title": "x"}},
+        }
+    )
+    layout = spec(apply_theme(fig, projector=True))["layout"]
+    bar = fig.spec["data"][0]["colorbar"]["tickfont"]
+    axis = layout["xaxis"]
+    texts = [axis["tickfont"], axis["title"]["font"], layout["legend"]["font"], layout["title"]["font"], bar]
+    texts.append(layout["annotations"][0]["font"])
+    assert PROJECTOR_FONT >= 28  # assets/css/projector.css: body text 28 px
+    assert all(f["size"] >= PROJECTOR_FONT and f["color"] == "#000000" for f in texts), texts
+    assert "PlaygroundCJK" in layout["font"]["family"]  # Chinese labels in the shipped font

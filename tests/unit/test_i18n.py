@@ -82,7 +82,7 @@ def _literal_keys() -> dict[str, list[str]]:
 def test_literal_keys_used_in_code_exist():
     keys = _literal_keys()
     assert len(keys) > 40, "the t('...') pattern no longer finds the calls"
-    assert "conv.title" in keys and "image.choose" in keys
+    assert "conv.kernel_header" in keys and "image.choose" in keys
     missing = {k: where for k, where in keys.items() if k not in EN}
     assert missing == {}
 

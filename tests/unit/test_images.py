@@ -20,6 +20,7 @@ from components.compute.images import (
     PATTERNS,
     ImageError,
     decode_image,
+    rgb_conversion,
     to_rgb,
     to_tensor,
     working_size,
@@ -445,3 +446,77 @@ def test_write_patterns(tmp_path):
     for name, make in PATTERNS.items():
         decoded = decode_image((tmp_path / f"{name}.png").read_bytes())
         assert np.array_equal(decoded.pixels, make())
+
+
+# --------------------------------------------------------------------------- how each mode became RGB (code panel)
+
+
+@pytest.mark.parametrize(
+    ("mode", "want"),
+    [
+        ("RGB", "convert"),
+        ("L", "convert"),
+        ("CMYK", "convert"),
+        ("P", "convert"),
+        ("RGBA", "alpha"),
+        ("LA", "alpha"),
+        ("PA", "alpha"),
+        ("I;16", "stretch16"),
+        ("I", "stretch"),
+        ("F", "stretch"),
+    ],
+)
+def test_decode_reports_the_conversion_it_used(mode, want):
+    fmt = "JPEG" if mode == "CMYK" else "TIFF" if mode in ("I", "F", "PA") else "PNG"
+    img = Image.new(mode, (4, 3))
+    if fmt == "TIFF":  # not an upload format: check the classification on the image itself
+        assert rgb_conversion(img) == want
+        return
+    decoded = decode_image(encode(img, fmt))
+    assert decoded.conversion == want
+    assert decoded.format == fmt
+
+
+def test_palette_with_transparency_is_composited():
+    img, _ = _palette_image(transparent=0)
+    assert decode_image(encode(img, "PNG")).conversion == "alpha"
+
+
+# --------------------------------------------------------------------------- HEIC (iPhone photos)
+
+
+@pytest.fixture
+def heif():
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    return pillow_heif
+
+
+def _heic(img: Image.Image, **kw) -> bytes:
+    return encode(img, "HEIF", quality=95, **kw)
+
+
+def test_heic_made_by_pillow_heif_decodes(heif):
+    px = np.zeros((48, 64, 3), dtype=np.uint8)
+    px[:, :32] = (220, 40, 30)  # red left half, blue right half: survives lossy coding
+    px[:, 32:] = (30, 60, 220)
+    data = _heic(Image.fromarray(px))
+    assert data[4:12] == b"ftypheic"
+    out = decode_image(data)
+    assert out.format == "HEIF" and out.original_size == (64, 48)
+    np.testing.assert_allclose(out.pixels[:, :28].reshape(-1, 3).mean(0), (220, 40, 30), atol=12)
+    np.testing.assert_allclose(out.pixels[:, 36:].reshape(-1, 3).mean(0), (30, 60, 220), atol=12)
+
+
+def test_heic_with_alpha_is_composited_on_white(heif):
+    rgba = np.zeros((16, 16, 4), dtype=np.uint8)  # fully transparent black
+    out = decode_image(_heic(Image.fromarray(rgba, "RGBA")))
+    assert out.conversion == "alpha"
+    assert out.pixels.min() > 240  # white, not black
+
+
+def test_bad_heic_bytes_get_the_usual_refusals(heif):
+    data = _heic(Image.effect_noise((120, 80), 60).convert("RGB"))
+    assert reason(data[:40] + b"x" * 400) == "not_image"
+    assert reason(b"\x00\x00\x00\x1cftypheic" + b"\x00" * 100) == "not_image"
+    assert reason(data[: len(data) - 200]) == "truncated"

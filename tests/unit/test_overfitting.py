@@ -12,22 +12,18 @@ import pytest
 import torch
 
 from components.compute.datasets import NOISE_SCALE, TASKS, Data, DataSpec, make_data
-from components.compute.overfitting import (
-    EXPLODED,
+from components.compute.fit_models import (
     MAX_DEGREE,
     ModelSpec,
     PolyFeatures,
-    Trainer,
     TrainSpec,
     build_model,
-    capacities,
-    fit,
     input_scale,
     loss_fn,
     loss_name,
     n_poly_features,
-    sweep,
 )
+from components.compute.overfitting import EXPLODED, Trainer, capacities, fit, sweep
 
 REGRESSION = [k for k, v in TASKS.items() if v == "regression"]
 CLASSIFICATION = [k for k, v in TASKS.items() if v == "classification"]

@@ -382,6 +382,24 @@ def test_classification_points_one_trace_per_class_and_set(classes):
     assert sum(len(t["x"]) for t in trace_named(data, "TRAIN")) == 30
 
 
+def test_filled_training_dots_stand_out_from_the_hollow_test_rings_on_the_regions():
+    """Filled training dots are larger than the test rings and have a white rim (on a region of their own colour
+    a filled dot without one disappears); the rings have a thick line."""
+    train, test, image = classification_case(2)
+    data = spec_of(training_figure(train, test, 2, image, ([1.0], [1.1]), None, LABELS, 30))["data"]
+    dot, ring = trace_named(data, "TRAIN")[0]["marker"], trace_named(data, "TEST")[0]["marker"]
+    assert dot["size"] >= 1.3 * ring["size"] and dot["size"] >= 11
+    assert dot["line"]["color"] == "#ffffff" and dot["line"]["width"] >= 1.5 and ring["line"]["width"] >= 2.5
+
+
+def test_the_legend_sits_below_the_axis_titles_at_any_font_size():
+    """In container coordinates at the bottom, inside the bottom margin (which the theme scales with the font)."""
+    train, test, image = classification_case(2)
+    layout = spec_of(training_figure(train, test, 2, image, ([1.0], [1.1]), None, LABELS, 30))["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["y"] == 0
+    assert layout["margin"]["b"] >= 100
+
+
 def test_classification_layout_image_and_equal_aspect():
     train, test, image = classification_case(3)
     layout = spec_of(training_figure(train, test, 3, image, ([1.0], [1.1]), None, LABELS, 30))["layout"]
