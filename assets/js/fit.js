@@ -4,7 +4,6 @@
 (() => {
   if (window.__mlpFit) return;
   window.__mlpFit = true;
-  let queued = false;
   const resized = new ResizeObserver(() => later());
   const fit = () => {
     document.querySelectorAll(".katex-display > .katex").forEach((k) => {
@@ -21,11 +20,12 @@
       }
     });
   };
+  // Trailing debounce: a rerun changes the DOM many times while its pictures arrive; measuring (a forced
+  // layout) once it has settled keeps the fitting off the path from key press to new picture.
+  let timer = 0;
   function later() {
-    if (!queued) {
-      queued = true;
-      requestAnimationFrame(() => { queued = false; fit(); });
-    }
+    clearTimeout(timer);
+    timer = setTimeout(() => requestAnimationFrame(fit), 120);
   }
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
   document.fonts.addEventListener("loadingdone", later); // KaTeX's fonts arrive after its first layout
