@@ -22,10 +22,15 @@
   };
   // Trailing debounce: a rerun changes the DOM many times while its pictures arrive; measuring (a forced
   // layout) once it has settled keeps the fitting off the path from key press to new picture.
+  // A second, later pass catches a formula that was measured while its column was still hidden or its
+  // fonts still loading (seen once on a cold server: a formula left cut off).
   let timer = 0;
+  let again = 0;
   function later() {
     clearTimeout(timer);
+    clearTimeout(again);
     timer = setTimeout(() => requestAnimationFrame(fit), 120);
+    again = setTimeout(() => requestAnimationFrame(fit), 1000);
   }
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
   document.fonts.addEventListener("loadingdone", later); // KaTeX's fonts arrive after its first layout

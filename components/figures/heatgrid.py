@@ -98,6 +98,7 @@ def grid_layout(titles: list[str], height: int) -> dict:
                 "y": 1.0,
                 "xref": "paper",
                 "yref": "paper",
+                "xanchor": "center",  # "auto" anchors the outer titles at their left/right ends
                 "yanchor": "bottom",
                 "showarrow": False,
             }

@@ -113,5 +113,8 @@ def _thicken(trace: dict) -> None:
         trace["line"] = {**trace["line"], "width": _scaled(trace["line"].get("width", 2), 1.5)}
     if "marker" in trace:
         trace["marker"] = {**trace["marker"], "size": _scaled(trace["marker"].get("size", 6), 1.5)}
-    if "textfont" in trace:
+    if "textfont" in trace and trace.get("type") == "heatmap":
+        # Numbers in cells: as large as the cells allow, up to the layout font (plotly.js fits text of no size).
+        trace["textfont"] = {k: v for k, v in trace["textfont"].items() if k != "size"}
+    elif "textfont" in trace:
         trace["textfont"] = {**trace["textfont"], "size": round(1.4 * trace["textfont"].get("size", 12))}

@@ -396,3 +396,16 @@ def test_projector_theme_makes_every_chart_text_as_large_as_the_body_and_black()
     assert PROJECTOR_FONT >= 28  # assets/css/projector.css: body text 28 px
     assert all(f["size"] >= PROJECTOR_FONT and f["color"] == "#000000" for f in texts), texts
     assert "PlaygroundCJK" in layout["font"]["family"]  # Chinese labels in the shipped font
+
+
+def test_projector_numbers_in_cells_fit_their_cells_up_to_the_body_size():
+    """plotly.js sizes cell text of no size to the largest that fits the cell, capped at the layout font (the body
+    size on a projector); on the screen they keep their fixed size."""
+    for fig in (kernel_figure(SOBEL_X, 1, "k"), _themed(False)):
+        cells = [t for t in spec(apply_theme(fig, projector=False))["data"] if t.get("texttemplate")]
+        assert cells and all(isinstance(t["textfont"]["size"], int) for t in cells)
+    for fig in (kernel_figure(SOBEL_X, 1, "k"), _themed(True)):
+        s = spec(apply_theme(fig, projector=True))
+        cells = [t for t in s["data"] if t.get("texttemplate")]
+        assert cells and all("size" not in t["textfont"] for t in cells)
+        assert s["layout"]["font"]["size"] == 28
