@@ -1,6 +1,7 @@
 """Run the speed benchmarks and print each number beside its budget.
 
-Usage (from the repository root): ``python -m benchmarks [compute] [rerun] [browser] [startup] [descent] [overfitting]``
+Usage (from the repository root):
+``python -m benchmarks [compute] [rerun] [browser] [controls] [startup] [descent] [overfitting]``
 (default: all, in that order). Results also go to ``benchmarks/results/latest.json``.
 Exit code 0 unless a benchmark crashed; a missed budget is a result, not a failure.
 """
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "compute": "benchmarks.bench_compute",
     "rerun": "benchmarks.bench_rerun",
     "browser": "benchmarks.bench_browser",
+    "controls": "benchmarks.bench_controls",
     "startup": "benchmarks.bench_startup",
     "descent": "benchmarks.bench_descent",
     "overfitting": "benchmarks.bench_overfitting",

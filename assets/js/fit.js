@@ -5,20 +5,42 @@
   if (window.__mlpFit) return;
   window.__mlpFit = true;
   const resized = new ResizeObserver(() => later());
+  // Reads for every formula, then writes, then reads again: a few page layouts per pass in all, not a few per
+  // formula (each forced layout of a long page costs milliseconds; per formula that was ~80 ms a rerun).
+  // The formula's own width: the union of its boxes. (A formula from Markdown, ``$$…$$``, is a block as wide as
+  // its column, so its scrollWidth is the column's, never its content's: measuring that shrank such formulas
+  // on every rerun, down to 7 px.)
+  const range = document.createRange();
+  const contentWidth = (k) => {
+    range.selectNodeContents(k.querySelector(".katex-html") || k);
+    return range.getBoundingClientRect().width;
+  };
+  // Reads for every formula, then writes, then reads again: a few page layouts in all, not a few per formula.
   const fit = () => {
-    document.querySelectorAll(".katex-display > .katex").forEach((k) => {
+    const items = [...document.querySelectorAll(".katex-display > .katex")].map((k) => {
       // st.latex centres its formula in a box as wide as the formula: the room is the element's column.
       const column = k.closest('[data-testid="stElementContainer"]') || k.parentElement.parentElement;
-      const room = column.clientWidth - 8;
       resized.observe(column);
-      if (!k.style.fontSize && k.scrollWidth <= room) return; // fits at its own size: one read, no writes
-      k.style.fontSize = "";
-      // Not every part scales with the font (fixed spaces, rules): shrink again until it fits.
-      for (let i = 0; i < 4 && room > 0 && k.scrollWidth > room; i++) {
-        const size = parseFloat(getComputedStyle(k).fontSize);
-        k.style.fontSize = `${Math.floor(((size * room * 0.98) / k.scrollWidth) * 10) / 10}px`;
-      }
+      return { k, column };
     });
+    for (let pass = 0; pass < 4; pass++) {
+      const writes = [];
+      for (const { k, column } of items) {
+        const room = column.clientWidth - 8;
+        if (room <= 0) continue; // hidden (a closed tab or expander): fitted when it shows
+        const width = contentWidth(k);
+        const own = k.style.fontSize;
+        if (width > room + 0.5) {
+          // Not every part scales with the font (fixed spaces, rules): the next pass shrinks again if needed.
+          const size = parseFloat(own || getComputedStyle(k).fontSize);
+          writes.push([k, `${Math.floor(((size * room * 0.98) / width) * 10) / 10}px`]);
+        } else if (own && pass === 0 && width < room * 0.9) {
+          writes.push([k, ""]); // the column grew: back to the natural size (shrunk again below if needed)
+        }
+      }
+      if (!writes.length) break;
+      for (const [k, size] of writes) k.style.fontSize = size;
+    }
   };
   // Trailing debounce: a rerun changes the DOM many times while its pictures arrive; measuring (a forced
   // layout) once it has settled keeps the fitting off the path from key press to new picture.

@@ -23,7 +23,8 @@ def _css(name: str) -> str:
 
 @cache
 def _script() -> str:
-    return f"<script>{(ASSETS / 'js' / 'fit.js').read_text(encoding='utf-8')}</script>"
+    """Every ``assets/js`` file (formula fitting, calm graph redraws) in one script element."""
+    return "".join(f"<script>{f.read_text(encoding='utf-8')}</script>" for f in sorted((ASSETS / "js").glob("*.js")))
 
 
 def _requested(key: str) -> bool:
@@ -38,7 +39,7 @@ def projector_requested() -> bool:
 
 
 def page_style() -> None:
-    """The CSS of the current modes and the formula-fitting script (once per run, in the sidebar).
+    """The CSS of the current modes and the page scripts (``assets/js``) (once per run, in the sidebar).
 
     The CSS goes through ``st.markdown`` at the top of the main area (its empty box hidden by the CSS
     itself): a style-only ``st.html`` goes to the event container and a sidebar element may mount after
