@@ -16,7 +16,9 @@ from components.ui.present import clear_places  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
 from components.ui.sidebar import share, shared_sidebar  # noqa: E402
 from components.ui.state import remember_arrival  # noqa: E402
+from components.ui.timing import begin  # noqa: E402
 
+run = begin(st.context.url or "")  # benchmarks only (ML_PLAYGROUND_TIMINGS)
 st.set_page_config(
     page_title="ML Playground · 机器学习可视化实验室",
     page_icon=str(ROOT / "assets" / "images" / "icon.png"),  # a file: no icon font fetched from the internet
@@ -46,3 +48,4 @@ try:
     page.run()
 finally:  # also after st.stop(): the link is complete only once the page's widgets exist
     share(share_slot)
+    run.end()

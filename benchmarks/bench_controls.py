@@ -20,6 +20,7 @@ reported apart.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
@@ -30,6 +31,7 @@ from typing import Any
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.common import PHOTO_SIDE, Check, Report, photo_file, summary
+from components.ui.timing import TIMINGS
 from tools.live_server import launch_chromium, live_server, wait_idle
 
 CONV_P50, CONV_P95 = 150.0, 300.0
@@ -204,7 +206,8 @@ STATE = """
   const loaded = imgs.every((i) => i.complete);
   return {idle, loaded, quiet: b.activity === null ? 0 : performance.now() - b.activity,
           start: b.start, sent: b.sent, running: b.running, firstMsg: b.firstMsg, lastMsg: b.lastMsg,
-          lastChange: b.lastChange, painted: b.painted, answeredPainted: b.answeredPainted};
+          lastChange: b.lastChange, painted: b.painted, answeredPainted: b.answeredPainted,
+          origin: performance.timeOrigin};
 }
 """
 
@@ -226,6 +229,15 @@ def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:
     page.wait_for_timeout(800)  # fonts, fit.js, the last chart relayout
     page.evaluate(INSTALL)
     return page
+
+
+def _script_runs(since_ms: float) -> list[dict[str, Any]]:
+    """The script runs the server logged (``components/ui/timing.py``) that started after ``since_ms``."""
+    path = os.environ.get(TIMINGS)
+    if not path or not Path(path).exists():
+        return []
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r["start"] >= since_ms - 2]
 
 
 def _press(page: Any, selector: str, key: str, answered: bool) -> dict[str, Any] | None:
@@ -250,6 +262,12 @@ def _press(page: Any, selector: str, key: str, answered: bool) -> dict[str, Any]
         "finished": s["lastMsg"] - t0,
         "painted": s["painted"] - t0,
     }
+    runs = _script_runs(s["origin"] + t0)
+    if runs:  # the server's own clock (same machine): when the script really ran, and its CPU time
+        row["started"] = runs[0]["start"] - s["origin"] - t0
+        row["finished"] = max(r["end"] for r in runs) - s["origin"] - t0
+        row["cpu"] = sum(r["cpu_ms"] for r in runs)
+        row["runs"] = len(runs)
     if answered:
         row["answer"] = (s["answeredPainted"] or s["painted"]) - t0
     return row
@@ -288,9 +306,12 @@ def _line(label: str, rows: list[dict[str, Any]], key: str) -> tuple[str, dict[s
     text = (
         f"    {label:<16} p50 {st['median']:6.0f}  p95 {st['p95']:6.0f} ms  (n={len(good)}"
         + (f", {lost} lost" if lost else "")
-        + f")  split: sent +{parts['sent']:.0f}, started +{parts['started']:.0f}, finished "
+        + f")  split: sent +{parts['sent']:.0f}, script started +{parts['started']:.0f}, finished "
         f"+{parts['finished']:.0f}, painted +{parts['painted']:.0f}"
     )
+    cpu = [r["cpu"] for r in good if "cpu" in r]
+    if cpu:
+        text += f" (script CPU {summary(cpu)['median']:.0f})"
     return text, st
 
 
@@ -301,7 +322,13 @@ def run() -> Report:
     data: dict[str, Any] = {}
     only = os.environ.get("BENCH_PAGES")  # e.g. BENCH_PAGES=Derivatives,Autograd while working on two pages
     cases = [c for c in PAGES if not only or c.name in only.split(",")]
-    with tempfile.TemporaryDirectory() as tmp, live_server(log=Path(tmp) / "server.log") as url, sync_playwright() as p:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        saved = os.environ.get(TIMINGS)
+        os.environ[TIMINGS] = str(Path(tmp) / "runs.jsonl")  # the server inherits it
+        stack.callback(lambda: os.environ.pop(TIMINGS) if saved is None else os.environ.update({TIMINGS: saved}))
+        url = stack.enter_context(live_server(log=Path(tmp) / "server.log"))
+        p = stack.enter_context(sync_playwright())
         for case in cases:
             results = _measure(p, url, case, Path(tmp))
             data[case.name] = results

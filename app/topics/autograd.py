@@ -24,6 +24,7 @@ from components.ui.autograd import (
 )
 from components.ui.autograd_link import seed_step, sync_step
 from components.ui.code_panel import code_panel
+from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
 from components.ui.lessons import AG
@@ -38,99 +39,114 @@ reset_button("ag", AgSettings)
 words = {"value": t("ag.value"), "grad": t("ag.grad")}
 # Projector: top to bottom (narrow) at its own size, body-sized text (21 pt = 28 px); else fitted to the column.
 font, rankdir, graph_width = (21, "TB", "content") if is_projector() else (13, "LR", "stretch")
-tabs = list(
-    url_tabs({"graph": t("ag.tab_graph"), "errors": t("ag.tab_errors"), "tiny": t("ag.tab_tiny")}, "ag_view").values()
-)
+tab_0, tab_1, tab_2 = url_tabs(
+    {"graph": t("ag.tab_graph"), "errors": t("ag.tab_errors"), "tiny": t("ag.tab_tiny")}, "ag_view"
+).values()
 
-if tabs[0].open:
-    with tabs[0]:
-        text, names, defaults, grad_defaults = formula()
-        values, grads = leaf_controls(text, names, defaults, grad_defaults)
-        try:
-            graph = trace(text, values, grads)
-        except (ExpressionError, ValueError) as err:
-            st.error(t("ag.cannot", error=str(err)), icon=":material/error:")
-            st.stop()
-        st.session_state["ag_graph"] = graph  # what the page shows (tests compare the code panel with it)
-        n = len(graph.steps)
-        step = 0
-        if n:
-            seed_step(key := f"ag_step_{widget_tag(text)}", n)  # in the link as ag_step
-            step = st.slider(t("ag.step"), 0, n, help=t("ag.step_help"), key=key)
-        else:
-            st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
-        sync_step(step)
-        with st.container(key="ag_graph_view"):
-            dot = (
-                graph_dot(forward_only(graph), None, words, font, rankdir)
-                if step == 0
-                else graph_dot(graph, step - 1, words, font, rankdir)
-            )
-            st.graphviz_chart(dot, width=graph_width)
-        if step == 0:
-            st.markdown(t("ag.forward_text", n=n))
-        else:
-            st.markdown(t("ag.step_title", k=step, n=n))
-            st.markdown(step_text(graph, step - 1))
-        if n:
-            st.markdown(t("ag.result"))
-            gradient_metrics(graph, names, grads)
-        code_panel(graph_code(text, values, grads), "autograd_graph.py")
 
-if tabs[1].open:
-    with tabs[1]:
-        st.markdown(t("ag.errors_idea"))
-        text, names, defaults, grad_defaults = formula()
-        values, grads = leaf_controls(text, names, defaults, grad_defaults)
-        leaf, vector = vector_value(names)
-        vector_values = {**values, leaf: vector}
-        if not grads:
-            st.info(t("ag.no_backward"), icon=":material/info:")
-            st.stop()
-        st.code(
-            f"{leaf} = torch.tensor({vector})\nout = {text}   # shape ({len(vector)},)\nout.backward()",
-            "python",
-            wrap_lines=True,
+def graph_tab() -> None:
+    text, names, defaults, grad_defaults = formula()
+    values, grads = leaf_controls(text, names, defaults, grad_defaults)
+    try:
+        graph = trace(text, values, grads)
+    except (ExpressionError, ValueError) as err:
+        st.error(t("ag.cannot", error=str(err)), icon=":material/error:")
+        st.stop()
+    st.session_state["ag_graph"] = graph  # what the page shows (tests compare the code panel with it)
+    n = len(graph.steps)
+    step = 0
+    if n:
+        seed_step(key := f"ag_step_{widget_tag(text)}", n)  # in the link as ag_step
+        step = st.slider(t("ag.step"), 0, n, help=t("ag.step_help"), key=key)
+    else:
+        st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
+    sync_step(step)
+    with st.container(key="ag_graph_view"):
+        dot = (
+            graph_dot(forward_only(graph), None, words, font, rankdir)
+            if step == 0
+            else graph_dot(graph, step - 1, words, font, rankdir)
         )
-        pressed = st.button("out.backward()", key="ag_backward", icon=":material/play_arrow:", help=t("ag.press_help"))
-        st.session_state["ag_pressed"] = pressed or st.session_state.get("ag_pressed", False)  # stays shown
-        results = fixes(text, vector_values, grads)
-        st.session_state["ag_fixes"] = results
-        if st.session_state["ag_pressed"]:
-            error = scalar_error(text, vector_values, grads)
-            if error is None:
-                st.success(t("ag.no_error"), icon=":material/check:")
-            else:
-                st.error(f"RuntimeError: {error}", icon=":material/error:")
-                st.markdown(t("ag.why_scalar"))
-            st.markdown(t("ag.fixes_title"))
-            st.table(fix_rows(results), hide_index=True)  # static tables: the projector CSS sizes their text
-        st.markdown(t("ag.accumulate_title"))
-        times = st.slider(t("ag.times"), 1, 5, D.times, **bound("ag_times"))
-        try:
-            plain, zeroed = accumulate(text, values, grads, times), accumulate(text, values, grads, times, zero=True)
-        except ValueError as err:
-            st.info(t("ag.cannot", error=str(err)), icon=":material/info:")
-        else:
-            st.session_state["ag_accumulated"] = plain
-            st.table(accumulate_rows(plain, zeroed), hide_index=True)
-            st.caption(t("ag.accumulate_help"))
-        code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
+        st.graphviz_chart(dot, width=graph_width)
+    if step == 0:
+        st.markdown(t("ag.forward_text", n=n))
+    else:
+        st.markdown(t("ag.step_title", k=step, n=n))
+        st.markdown(step_text(graph, step - 1))
+    if n:
+        st.markdown(t("ag.result"))
+        gradient_metrics(graph, names, grads)
+    code_panel(graph_code(text, values, grads), "autograd_graph.py")
 
-if tabs[2].open:
-    with tabs[2]:
-        st.markdown(t("ag.tiny_idea"))
-        net, x, target, lr = tiny_controls()
-        result = tiny_forward_backward(net, x, target, lr)
-        st.session_state["ag_tiny"] = result
-        stage = st.slider(t("ag.stage"), 0, BACKWARD_STAGES, D.stage, help=t("ag.stage_help"), **bound("ag_stage"))
-        tiny_words = {"grad": t("ag.grad"), "loss": t("ag.loss"), "target": t("ag.target")}
-        with st.container(key="ag_tiny_view"):
-            st.graphviz_chart(tiny_dot(net, x, target, result, stage, tiny_words, font, rankdir), width=graph_width)
-        st.markdown(t(f"ag.stage_{stage}"))
-        tiny_metrics(result)
-        st.table(sgd_rows(net, result, lr), hide_index=True)
-        code_panel(tiny_code(net, x, target, lr), "tiny_network.py")
+
+if tab_0.open:
+    with tab_0:
+        section(graph_tab)
+
+
+def errors_tab() -> None:
+    st.markdown(t("ag.errors_idea"))
+    text, names, defaults, grad_defaults = formula()
+    values, grads = leaf_controls(text, names, defaults, grad_defaults)
+    leaf, vector = vector_value(names)
+    vector_values = {**values, leaf: vector}
+    if not grads:
+        st.info(t("ag.no_backward"), icon=":material/info:")
+        st.stop()
+    st.code(
+        f"{leaf} = torch.tensor({vector})\nout = {text}   # shape ({len(vector)},)\nout.backward()",
+        "python",
+        wrap_lines=True,
+    )
+    pressed = st.button("out.backward()", key="ag_backward", icon=":material/play_arrow:", help=t("ag.press_help"))
+    st.session_state["ag_pressed"] = pressed or st.session_state.get("ag_pressed", False)  # stays shown
+    results = fixes(text, vector_values, grads)
+    st.session_state["ag_fixes"] = results
+    if st.session_state["ag_pressed"]:
+        error = scalar_error(text, vector_values, grads)
+        if error is None:
+            st.success(t("ag.no_error"), icon=":material/check:")
+        else:
+            st.error(f"RuntimeError: {error}", icon=":material/error:")
+            st.markdown(t("ag.why_scalar"))
+        st.markdown(t("ag.fixes_title"))
+        st.table(fix_rows(results), hide_index=True)  # static tables: the projector CSS sizes their text
+    st.markdown(t("ag.accumulate_title"))
+    times = st.slider(t("ag.times"), 1, 5, D.times, **bound("ag_times"))
+    try:
+        plain, zeroed = accumulate(text, values, grads, times), accumulate(text, values, grads, times, zero=True)
+    except ValueError as err:
+        st.info(t("ag.cannot", error=str(err)), icon=":material/info:")
+    else:
+        st.session_state["ag_accumulated"] = plain
+        st.table(accumulate_rows(plain, zeroed), hide_index=True)
+        st.caption(t("ag.accumulate_help"))
+    code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
+
+
+if tab_1.open:
+    with tab_1:
+        section(errors_tab)
+
+
+def tiny_tab() -> None:
+    st.markdown(t("ag.tiny_idea"))
+    net, x, target, lr = tiny_controls()
+    result = tiny_forward_backward(net, x, target, lr)
+    st.session_state["ag_tiny"] = result
+    stage = st.slider(t("ag.stage"), 0, BACKWARD_STAGES, D.stage, help=t("ag.stage_help"), **bound("ag_stage"))
+    tiny_words = {"grad": t("ag.grad"), "loss": t("ag.loss"), "target": t("ag.target")}
+    with st.container(key="ag_tiny_view"):
+        st.graphviz_chart(tiny_dot(net, x, target, result, stage, tiny_words, font, rankdir), width=graph_width)
+    st.markdown(t(f"ag.stage_{stage}"))
+    tiny_metrics(result)
+    st.table(sgd_rows(net, result, lr), hide_index=True)
+    code_panel(tiny_code(net, x, target, lr), "tiny_network.py")
+
+
+if tab_2.open:
+    with tab_2:
+        section(tiny_tab)
 
 link_notice("ag", notice)
 page_explanation("autograd")

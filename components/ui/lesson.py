@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.ui.fragments import in_section_rerun
 from components.ui.i18n import t
 from components.ui.present import is_present, set_places
 from components.ui.state import restore_defaults
@@ -27,6 +28,7 @@ PREDICT = "predict"  # URL parameter and session key of the switch
 _APPLIED = "_lesson_applied"  # {page prefix: the step the settings were set from}
 _REVEALED = "_lesson_revealed"  # the settings the answer was revealed for
 _BAD = "_lesson_bad_step"
+_SHOWN = "_lesson_hidden_shown"  # whether the lesson bar last drew the page's key number as hidden
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,14 @@ def is_hidden() -> bool:
 
 
 def masked(text: str) -> str:
-    """The key number, or "?" while the class predicts it."""
-    return "?" if is_hidden() else text
+    """The key number, or "?" while the class predicts it.
+
+    A section's own rerun (``ui.fragments``) does not redraw the lesson bar: when its change hides the number
+    again, the whole page reruns so the bar offers "Reveal" again."""
+    hidden = is_hidden()
+    if hidden != st.session_state.get(_SHOWN, hidden) and in_section_rerun():
+        st.rerun(scope="app")
+    return "?" if hidden else text
 
 
 def lesson_bar(lesson: Lesson) -> None:
@@ -144,7 +152,8 @@ def lesson_bar(lesson: Lesson) -> None:
         bar.markdown(f"**{t('lesson.step', k=k, n=n)}** · {title}" if k else title)
         bar.button(t("lesson.next"), on_click=go, args=(lesson, min(n, k + 1)), disabled=k == n,
                    shortcut="PageDown", icon=":material/chevron_right:", key="lesson_next", type="primary")  # fmt: skip
-        if _predict_switch(bar) and is_hidden():
+        st.session_state[_SHOWN] = _predict_switch(bar) and is_hidden()
+        if st.session_state[_SHOWN]:
             bar.button(t("lesson.reveal"), on_click=_reveal, icon=":material/visibility:", key="lesson_reveal")
         if k:
             step = lesson.steps[k - 1]

@@ -1,0 +1,44 @@
+"""Sections that rerun on their own (issue 10): a widget inside a section reruns only that section.
+
+A rerun of the whole page re-sends and the browser redraws every element on it: the title, the lesson bar,
+the sidebar, the explanation. A control in the page body that changes only its own section (the tangent's
+x₀, the backward step) reruns just that section with ``st.fragment`` instead: fewer messages, less for the
+browser to draw. Controls in the sidebar change everything below them and rerun the whole page as before.
+
+Not in the presentation view: there a lesson step's controls are drawn in the strip above the picture, and a
+fragment may not write outside itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from components.ui.present import is_present
+from components.ui.timing import begin
+
+
+def section(body: Callable[[], None]) -> None:
+    """Run ``body`` now, as a section that reruns on its own when one of its widgets changes."""
+    if is_present():
+        body()
+        return
+
+    def timed() -> None:
+        run = begin(f"section {body.__qualname__}")  # a section's own reruns skip the router's timing
+        try:
+            body()
+        finally:
+            if in_section_rerun():
+                run.end()
+
+    timed.__module__, timed.__qualname__ = body.__module__, body.__qualname__  # the fragment's identity
+    st.fragment(timed)()
+
+
+def in_section_rerun() -> bool:
+    """Whether this run is a section's own rerun (the rest of the page is not being redrawn)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
