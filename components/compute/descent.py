@@ -181,6 +181,18 @@ class Path:
     converged_at: int | None
 
 
+def prefix(path: Path, steps: int) -> Path:
+    """The same run cut after ``steps`` optimizer steps: a run's first steps do not depend on how many follow,
+    so a longer path already computed answers every shorter request (the page's step count slider)."""
+    n = steps + 1
+
+    def cut(k: int | None) -> int | None:  # an event after the cut did not happen
+        return k if k is not None and k <= steps else None
+
+    xs, ys, losses, grads = path.xs[:n], path.ys[:n], path.losses[:n], path.grads[:n]
+    return Path(xs, ys, losses, grads, cut(path.diverged_at), cut(path.converged_at))
+
+
 def _check_run(start: Point, run: RunSpec, region: Region) -> None:
     if run.optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}. Got {run.optimizer!r}")

@@ -1,12 +1,11 @@
 """The Convolution page's pixel pickers: the whole output and a zoomed neighbourhood.
 
-Both are a picture on fixed axes in output-pixel coordinates: pixel ``(y, x)``
-is the unit square centred on ``(x, y)``, row 0 at the top (a reversed y
-axis). A click is turned into data coordinates in the browser
-(``components/ui/plot_click.py``) and rounded to the pixel here
-(``pixel_at``), so both charts pick exactly the pixel under the mouse and
-carry no click grid: a 1024² output is still one picture, a marker and a
-rectangle. The overview shows where you are; the zoom shows the pixels of the
+Both are a plain picture (HTML: an ``<img>`` with outlines laid over it in
+percent) in output-pixel coordinates: pixel ``(y, x)`` is the unit square
+centred on ``(x, y)``, row 0 at the top. A click is turned into those
+coordinates in the browser (``components/ui/plot_click.py``) and rounded to the
+pixel here (``pixel_at``), so both pick exactly the pixel under the mouse: a
+1024² output is still one picture and two boxes. The overview shows where you are; the zoom shows the pixels of the
 neighbourhood large enough to see (and click) each one.
 """
 
@@ -14,10 +13,10 @@ from __future__ import annotations
 
 import math
 
-from components.figures.spec import SpecFigure as figure
 from components.figures.theme import PALETTE
 
 ZOOM_SIDE = 15  # output pixels per side of the zoom (odd: the current pixel in the middle)
+PICKER_HEIGHT = 320  # CSS px: the overview and the zoom side by side, as tall as the old charts
 
 
 def zoom_box(h_out: int, w_out: int, current: tuple[int, int], side: int = ZOOM_SIDE) -> tuple[int, int, int, int]:
@@ -30,7 +29,7 @@ def zoom_box(h_out: int, w_out: int, current: tuple[int, int], side: int = ZOOM_
 
 
 def picture_ranges(box: tuple[int, int, int, int]) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Plotly's ``(x range, y range)`` of the pixels in ``box = (y0, x0, rows, cols)``; y reversed (row 0 on top)."""
+    """``(x range, y range)`` in output coordinates of ``box = (y0, x0, rows, cols)``; y reversed (row 0 on top)."""
     y0, x0, rows, cols = box
     return (x0 - 0.5, x0 + cols - 0.5), (y0 + rows - 0.5, y0 - 0.5)
 
@@ -40,85 +39,62 @@ def pixel_at(x: float, y: float, h_out: int, w_out: int) -> tuple[int, int]:
     return min(max(math.floor(y + 0.5), 0), h_out - 1), min(max(math.floor(x + 0.5), 0), w_out - 1)
 
 
-def _rect(y0: float, x0: float, y1: float, x1: float, width: int = 3) -> dict:
-    return {
-        "type": "rect",
-        "xref": "x",
-        "yref": "y",
-        "x0": x0,
-        "x1": x1,
-        "y0": y0,
-        "y1": y1,
-        "line": {"color": PALETTE[1], "width": width},
-    }
+def _percent(v: float) -> str:
+    return f"{100 * v:.4f}%"
 
 
-def _picture_layout(image_uri: str, box: tuple[int, int, int, int], height: int, ticks: bool) -> dict:
-    """Square pixels on fixed, reversed-y axes spanning ``box``, the picture below."""
-    y0, x0, rows, cols = box
-    (x_lo, x_hi), (y_lo, y_hi) = picture_ranges(box)
-    axis = {
-        "showgrid": False,
-        "zeroline": False,
-        "showticklabels": ticks,
-        "ticks": "outside" if ticks else "",
-        "fixedrange": True,  # the click listener converts with these ranges: the view must never move
-        "nticks": 5,
-        "constrain": "domain",
-    }
-    return {
-        "height": height,
-        "margin": {"l": 40 if ticks else 4, "r": 4, "t": 4, "b": 30 if ticks else 4},
-        "showlegend": False,
-        "xaxis": {**axis, "range": [x_lo, x_hi]},
-        "yaxis": {**axis, "range": [y_lo, y_hi], "autorange": False, "scaleanchor": "x"},
-        "images": [
-            {
-                "source": image_uri,
-                "xref": "x",
-                "yref": "y",
-                "x": x0 - 0.5,
-                "y": y0 - 0.5,
-                "sizex": cols,
-                "sizey": rows,
-                "sizing": "stretch",
-                "layer": "below",
-            }
-        ],
-        "dragmode": "pan",  # what Streamlit sets anyway (so it need not redraw); fixed axes do not pan
-        "hovermode": False,
-    }
+def _outline(top: float, left: float, height: float, width: float, line: int) -> str:
+    """An orange box over the picture, in fractions of the picture's size (it scales with the picture)."""
+    return (
+        f'<div style="position:absolute;top:{_percent(top)};left:{_percent(left)};height:{_percent(height)};'
+        f"width:{_percent(width)};outline:{line}px solid {PALETTE[1]};outline-offset:-{line}px;"
+        'pointer-events:none;box-sizing:border-box"></div>'
+    )
 
 
-def pick_figure(image_uri: str, h_out: int, w_out: int, current: tuple[int, int]) -> figure:
-    """The whole output, the current pixel marked and the zoom's area outlined.
+def _picture(image_uri: str, overlays: list[str], aspect: float, crisp: bool) -> str:
+    """The picture as wide as its column, at most ``PICKER_HEIGHT`` tall (``aspect`` = width / height), the
+    outlines laid over it.
+
+    A plain ``<img>``, not a chart: the browser only decodes it (a Plotly chart costs ~50 ms to redraw, issue 10).
+    ``ui.plot_click`` maps a click on the ``<img>`` box to output pixels with ``picture_ranges``.
+    """
+    rendering = "pixelated" if crisp else "auto"
+    width = f"min(100%,{PICKER_HEIGHT * aspect:.1f}px)"
+    return (
+        f'<div style="position:relative;width:{width};line-height:0">'
+        f'<img src="{image_uri}" alt="" draggable="false" style="display:block;width:100%;height:auto;'
+        f'image-rendering:{rendering};cursor:crosshair">' + "".join(overlays) + "</div>"
+    )
+
+
+def pick_html(image_uri: str, h_out: int, w_out: int, current: tuple[int, int]) -> str:
+    """The whole output, the zoom's area outlined and a small box on the current pixel.
 
     Args:
-        image_uri: the output picture (any size: it is stretched over the axes).
+        image_uri: the output picture (any size: the browser scales it to the box).
         current: ``(y, x)`` of the inspected pixel.
     """
     y0, x0, rows, cols = zoom_box(h_out, w_out, current)
-    layout = _picture_layout(image_uri, (0, 0, h_out, w_out), height=300, ticks=False)
-    layout["shapes"] = [_rect(y0 - 0.5, x0 - 0.5, y0 + rows - 0.5, x0 + cols - 0.5, width=2)]
-    here = {
-        "type": "scatter",
-        "x": [current[1]],
-        "y": [current[0]],
-        "mode": "markers",
-        "hoverinfo": "skip",
-        "marker": {"size": 9, "symbol": "square-open", "color": PALETTE[1], "line": {"width": 2}},
-    }
-    return figure({"data": [here], "layout": layout})
+    cy, cx = current
+    area = _outline(y0 / h_out, x0 / w_out, rows / h_out, cols / w_out, 2)
+    # The current pixel: at least 10 CSS px, centred on it, however small one output pixel is on screen.
+    here = (
+        f'<div style="position:absolute;top:{_percent((cy + 0.5) / h_out)};left:{_percent((cx + 0.5) / w_out)};'
+        f"width:max({_percent(1 / w_out)},10px);height:max({_percent(1 / h_out)},10px);"
+        f"transform:translate(-50%,-50%);outline:2px solid {PALETTE[1]};pointer-events:none" + '"></div>'
+    )
+    return _picture(image_uri, [area, here], w_out / h_out, crisp=False)
 
 
-def zoom_figure(image_uri: str, box: tuple[int, int, int, int], current: tuple[int, int]) -> figure:
-    """The neighbourhood ``box = (y0, x0, rows, cols)`` large, the current pixel outlined.
+def zoom_html(image_uri: str, box: tuple[int, int, int, int], current: tuple[int, int]) -> str:
+    """The neighbourhood ``box = (y0, x0, rows, cols)`` large with crisp pixels, the current pixel outlined.
 
     Args:
-        image_uri: the box's pixels only (``rows x cols``, enlarged with crisp edges).
+        image_uri: the box's pixels only (``rows x cols``, enlarged without blur).
         current: ``(y, x)`` of the inspected pixel.
     """
-    layout = _picture_layout(image_uri, box, height=300, ticks=True)
+    y0, x0, rows, cols = box
     cy, cx = current
-    layout["shapes"] = [_rect(cy - 0.5, cx - 0.5, cy + 0.5, cx + 0.5)]
-    return figure({"data": [], "layout": layout})
+    cell = _outline((cy - y0) / rows, (cx - x0) / cols, 1 / rows, 1 / cols, 3)
+    return _picture(image_uri, [cell], cols / rows, crisp=True)

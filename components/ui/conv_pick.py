@@ -7,8 +7,8 @@ and a link with them reopens on that exact pixel. ``conv_channel`` is a choice
 survives a tab switch and every change of stride, preset or padding (clamped to
 the new output).
 
-The pickers (see ``components/figures/conv_pick.py``): the whole output and the
-zoomed neighbourhood. ``plot_click`` turns a click on either into data
+The pickers (see ``components/figures/conv_pick.py``): pictures of the whole
+output and of the zoomed neighbourhood. ``plot_click`` turns a click on either into data
 coordinates, rounded to the pixel under the mouse and clamped to the output; it
 sets ``conv_ox`` / ``conv_oy`` before the next run, like a widget callback.
 """
@@ -19,12 +19,11 @@ import streamlit as st
 
 from components.compute.convolution import ConvGeometry, ConvSettings, output_size
 from components.compute.kernels import make_kernel
-from components.figures.conv_pick import pick_figure, picture_ranges, pixel_at, zoom_box, zoom_figure
+from components.figures.conv_pick import pick_html, picture_ranges, pixel_at, zoom_box, zoom_html
 from components.ui.conv_pictures import picker_image, zoom_image
 from components.ui.convolution import ConvResult
 from components.ui.i18n import t
 from components.ui.plot_click import plot_click
-from components.ui.projector import show_figure
 from components.ui.state import bound, clamp_state, url_choice
 
 OVERVIEW, ZOOM = "conv_pick", "conv_zoom"
@@ -44,7 +43,7 @@ def _listen(chart_key: str, box: tuple[int, int, int, int], h_out: int, w_out: i
     def picked(x: float, y: float) -> None:
         st.session_state["conv_oy"], st.session_state["conv_ox"] = pixel_at(x, y, h_out, w_out)
 
-    plot_click(chart_key, *picture_ranges(box), picked)
+    plot_click(chart_key, *picture_ranges(box), picked, picture=True)
 
 
 def _channel(container, channels: int) -> int:
@@ -88,11 +87,11 @@ def pickers(result: ConvResult, signed: bool, oy: int, ox: int) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.caption(t("conv.pick_title"))
-        show_figure(pick_figure(picker_image(result, signed), h_out, w_out, (oy, ox)), key=OVERVIEW)
+        st.container(key=OVERVIEW).html(pick_html(picker_image(result, signed), h_out, w_out, (oy, ox)))
         _listen(OVERVIEW, (0, 0, h_out, w_out), h_out, w_out)
     with right:
         st.caption(t("conv.zoom_title", x0=x0, x1=x0 + cols - 1, y0=y0, y1=y0 + rows - 1))
-        show_figure(zoom_figure(zoom_image(result, signed, box), box, (oy, ox)), key=ZOOM)
+        st.container(key=ZOOM).html(zoom_html(zoom_image(result, signed, box), box, (oy, ox)))
         _listen(ZOOM, box, h_out, w_out)
 
 

@@ -15,7 +15,7 @@ from components.ui.convolution import ConvResult, signed_display
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, display_size, input_picture
 
-PICKER_PX = 320
+PICKER_PX = 480  # the overview's long side: sharp at its largest (480 x 320 CSS px for a 3:2 output)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from components.compute.descent import (
+    MAX_STEPS,
     OPTIMIZERS,
     SURFACES,
     Path,
     RunSpec,
+    prefix,
     surface_function,
     surface_grid,
 )
@@ -180,21 +182,32 @@ def _path_store() -> tuple[dict, threading.Lock]:
 
 
 def paths(land: Landscape, start: tuple[float, float], runs: list[RunSpec]) -> list[Path]:
-    """The runs' paths. Each run is cached on its own, so a new learning rate recomputes only its run; the
-    runs still missing are computed together (one forward/backward per step for all of them)."""
+    """The runs' paths. Each run is kept on its own, by everything but its step count: a new learning rate
+    recomputes only its run, and fewer steps are a prefix of a longer path already computed. More steps than
+    computed so far compute ahead (twice as many, at most ``MAX_STEPS``), so the next presses of the step
+    slider need no computing. The runs still missing are computed together (one forward/backward per step)."""
     store, lock = _path_store()
-    keys = [(land.key, start, run) for run in runs]
+    keys = [(land.key, start, replace(run, steps=0)) for run in runs]
     with lock:
-        found = {k: store[k] for k in keys if k in store}
-    missing = list(dict.fromkeys(run for k, run in zip(keys, runs, strict=True) if k not in found))
-    if missing:
+        held = {k: store[k] for k in keys if k in store}
+    found, todo = {}, {}
+    for key, run in zip(keys, runs, strict=True):
+        steps, path = held.get(key, (0, None))
+        if path is not None and (steps >= run.steps or path.diverged_at is not None):
+            found[key] = path
+        else:  # a shorter path held: the student is adding steps, compute ahead
+            ahead = run.steps if path is None else min(MAX_STEPS, max(run.steps, 2 * steps))
+            todo[key] = max(todo.get(key, 0), ahead)
+    if todo:
+        missing = [replace(key[2], steps=n) for key, n in todo.items()]
         computed = descend_many(land.f, start, missing, land.region)
-        found |= {(land.key, start, run): path for run, path in zip(missing, computed, strict=True)}
+        fresh = {key: (run.steps, path) for key, run, path in zip(todo, missing, computed, strict=True)}
+        found |= {key: path for key, (_, path) in fresh.items()}
         with lock:
-            store.update(found)
+            store.update(fresh)
             for old in list(store)[: max(0, len(store) - PATH_STORE_SIZE)]:  # oldest first
                 del store[old]
-    return [found[k] for k in keys]
+    return [prefix(found[key], run.steps) for key, run in zip(keys, runs, strict=True)]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

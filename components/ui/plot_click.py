@@ -4,8 +4,9 @@
 answered with the nearest point of an invisible grid (24 x 24 put a click at 1.73, 0.11 on 1.65, 0.04), and
 heatmaps are not selectable at all. A grid fine enough for the sliders' 0.01 would be ~10^5 points. So a tiny
 custom component listens to the pointer instead: a press and release within a few pixels on the chart's
-plot area (Plotly's ``nsewdrag`` layer of that subplot, whose box *is* the axes' range) is converted to data
-coordinates with the axes' fixed ranges and sent to Python as a one-shot trigger. The figure carries no
+plot area (Plotly's ``nsewdrag`` layer of that subplot, whose box *is* the axes' range), or on a plain picture
+(its ``<img>`` box), is converted to data coordinates with the fixed ranges and sent to Python as a one-shot
+trigger. The figure carries no
 click grid at all. A drag (pan) or a click on the Play buttons or the legend is not a click on the plot.
 """
 
@@ -17,7 +18,7 @@ import streamlit as st
 
 _JS = """
 export default function ({ data, setTriggerValue }) {
-  const sel = `.st-key-${data.chart} .nsewdrag[data-subplot="${data.subplot}"]`;
+  const sel = data.target;
   let down = null;
   const onDown = (e) => {
     const layer = e.target && e.target.closest ? e.target.closest(sel) : null;
@@ -55,6 +56,7 @@ def plot_click(
     y_range: tuple[float, float],
     on_click: Callable[[float, float], None],
     subplot: str = "xy",
+    picture: bool = False,
 ) -> None:
     """Call ``on_click(x, y)`` (before the next run, like a widget callback) when the plot is clicked.
 
@@ -63,6 +65,8 @@ def plot_click(
         x_range, y_range: that subplot's fixed axis ranges (``fixedrange`` axes: the view never moves).
         on_click: gets the clicked point in data coordinates, unrounded.
         subplot: Plotly's subplot id (``"xy"``, ``"x2y2"``...).
+        picture: listen to the ``<img>`` inside the element keyed ``chart_key`` instead of a chart (its box is
+            the ranges: ``x`` left to right, ``y`` top to bottom as given).
     """
     key = f"{chart_key}_click"
 
@@ -71,5 +75,6 @@ def plot_click(
         if isinstance(point.get("x"), int | float) and isinstance(point.get("y"), int | float):
             on_click(float(point["x"]), float(point["y"]))
 
-    data = {"chart": chart_key, "subplot": subplot, "x": list(x_range), "y": list(y_range)}
+    target = f".st-key-{chart_key} img" if picture else f'.st-key-{chart_key} .nsewdrag[data-subplot="{subplot}"]'
+    data = {"chart": chart_key, "target": target, "x": list(x_range), "y": list(y_range)}
     _COMPONENT(key=key, data=data, on_click_change=clicked, height=0)

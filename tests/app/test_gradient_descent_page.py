@@ -66,7 +66,12 @@ def test_the_click_listener_knows_the_charts_exact_ranges():
     at = open_page("gradient_descent", gd_surface="himmelblau", gd_x0="1.73", gd_y0="0.11")
     ok(at)
     (listener,) = at.get("bidi_component")
-    assert json.loads(listener.proto.json) == {"chart": "gd_pick", "subplot": "xy", "x": [-5.0, 5.0], "y": [-5.0, 5.0]}
+    assert json.loads(listener.proto.json) == {
+        "chart": "gd_pick",
+        "target": '.st-key-gd_pick .nsewdrag[data-subplot="xy"]',
+        "x": [-5.0, 5.0],
+        "y": [-5.0, 5.0],
+    }
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["x"] == [1.73] and spec["data"][0]["y"] == [0.11]
     assert not any(len(d.get("x", [])) > 400 for d in spec["data"][:2])  # no click grid

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from components.figures.conv_pick import picture_ranges, zoom_box
 from tests.browser.conftest import goto
 from tools.live_server import wait_idle
 
@@ -15,14 +16,19 @@ pytestmark = pytest.mark.browser
 
 EXCEPTION = '[data-testid="stException"]'
 
-# Where output pixel (x, y) of a picker chart is on screen, from Plotly's own axis mapping.
-_PIXEL_AT = """([key, x, y]) => {
-  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
-  return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)];
+# Where output point (x, y) of a picker picture is on screen: its <img> box spans the listener's ranges (pixel
+# (y, x) is the unit square centred on (x, y), row 0 at the top), read from what the page sent.
+_PIXEL_AT = """([key, x, y, xr, yr]) => {
+  const r = document.querySelector(`.st-key-${key} img`).getBoundingClientRect();
+  return [r.left + r.width * (x - xr[0]) / (xr[1] - xr[0]), r.top + r.height * (y - yr[1]) / (yr[0] - yr[1])];
 }"""
 
-# What a student would find clipped, cut or overlapping (a list; empty when all is readable).
+
+def _ranges(page, key: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The pixels the picture ``key`` shows: the whole output, or the zoom around the current pixel."""
+    w, h = map(int, page.locator('[data-testid="stMetricValue"]').nth(1).inner_text().split("×"))  # the output
+    box = zoom_box(h, w, _pixel(page)[::-1]) if key == "conv_zoom" else (0, 0, h, w)
+    return picture_ranges(box)
 
 
 def _pixel(page) -> tuple[int, int]:
@@ -33,9 +39,9 @@ def _pixel(page) -> tuple[int, int]:
 
 def _click_pixel(page, key: str, x: float, y: float, lands: tuple[int, int] | None = None) -> None:
     """Click data point (x, y) of the picker ``key``; wait until the inputs show ``lands`` (default: rounded)."""
-    page.locator(f".st-key-{key} .nsewdrag").first.scroll_into_view_if_needed()
+    page.locator(f".st-key-{key} img").first.scroll_into_view_if_needed()
     wait_idle(page)
-    sx, sy = page.evaluate(_PIXEL_AT, [key, x, y])
+    sx, sy = page.evaluate(_PIXEL_AT, [key, x, y, *_ranges(page, key)])
     page.mouse.click(sx, sy)
     _wait_pixel(page, *(lands or (round(x), round(y))))
     wait_idle(page)

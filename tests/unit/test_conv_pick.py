@@ -1,4 +1,4 @@
-"""components.figures.conv_pick: exact clicks on the overview and the zoom, lean figures.
+"""components.figures.conv_pick: exact clicks on the overview and the zoom, lean pictures.
 
 The references are independent: the pixel under a data point is found by
 scanning every pixel's square, and a click is converted the way the browser
@@ -8,12 +8,21 @@ mapped onto the axes' fixed ranges, y from the top).
 
 from __future__ import annotations
 
-import json
+import math
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.figures.conv_pick import ZOOM_SIDE, pick_figure, picture_ranges, pixel_at, zoom_box, zoom_figure
+from components.figures.conv_pick import (
+    PICKER_HEIGHT,
+    ZOOM_SIDE,
+    pick_html,
+    picture_ranges,
+    pixel_at,
+    zoom_box,
+    zoom_html,
+)
 
 URI = "data:image/png;base64,AAAA"
 
@@ -73,44 +82,48 @@ def test_zoom_box_centred_and_shifted_at_the_edges():
     assert zoom_box(300, 451, (150, 225)) == (150 - ZOOM_SIDE // 2, 225 - ZOOM_SIDE // 2, ZOOM_SIDE, ZOOM_SIDE)
 
 
-def test_no_click_grid_and_lean_at_1024():
-    fig = pick_figure(URI, 1024, 1024, (30, 405))
-    (here,) = fig.to_dict()["data"]  # only the marker of the current pixel
-    assert (here["x"], here["y"]) == ([405], [30])
-    zoom = zoom_figure(URI, zoom_box(1024, 1024, (30, 405)), (30, 405))
-    assert zoom.to_dict()["data"] == []
-    assert len(json.dumps(fig.to_dict())) < 3_000 and len(json.dumps(zoom.to_dict())) < 3_000
+def _boxes(html: str) -> list[dict[str, float]]:
+    """The absolutely placed outlines of a picker, in fractions of the picture (top, left, height, width)."""
+    found = []
+    for style in re.findall(r'<div style="position:absolute;([^"]*)"', html):
+        props = dict(p.split(":", 1) for p in style.split(";") if p)
+        found.append({k: float(re.search(r"([\d.]+)%", props[k]).group(1)) / 100 for k in ("top", "left")}
+                     | {"style": style})  # fmt: skip
+    return found
 
 
-def test_axes_are_the_listeners_fixed_ranges():
-    for fig, box in (
-        (pick_figure(URI, 300, 451, (150, 225)), (0, 0, 300, 451)),
-        (zoom_figure(URI, (145, 220, 11, 11), (150, 225)), (145, 220, 11, 11)),
-    ):
-        layout = fig.to_dict()["layout"]
-        x_range, y_range = picture_ranges(box)
-        assert tuple(layout["xaxis"]["range"]) == x_range and tuple(layout["yaxis"]["range"]) == y_range
-        assert layout["xaxis"]["fixedrange"] and layout["yaxis"]["fixedrange"]  # the view never moves
-        assert layout["yaxis"]["scaleanchor"] == "x"  # square pixels
+def test_pictures_not_charts_and_lean_at_1024():
+    html = pick_html(URI, 1024, 1024, (30, 405))
+    assert html.count("<img") == 1 and URI in html and "plotly" not in html
+    assert len(html) - len(URI) < 1_500  # however large the output: a picture and two boxes
+    zoom = zoom_html(URI, zoom_box(1024, 1024, (30, 405)), (30, 405))
+    assert zoom.count("<img") == 1 and "pixelated" in zoom  # crisp enlarged pixels
 
 
-def test_zoom_axes_are_output_coordinates_and_outline_the_current_pixel():
-    box = (145, 220, 11, 11)
-    layout = zoom_figure(URI, box, (150, 225)).to_dict()["layout"]
-    assert layout["xaxis"]["range"] == [219.5, 230.5]
-    assert layout["yaxis"]["range"] == [155.5, 144.5]  # row 0 at the top
-    (outline,) = layout["shapes"]
-    assert (outline["x0"], outline["x1"], outline["y0"], outline["y1"]) == (224.5, 225.5, 149.5, 150.5)
-    image = layout["images"][0]
-    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (219.5, 144.5, 11, 11)
-
-
-def test_overview_outlines_the_zoom():
+def test_overview_outlines_the_zoom_and_marks_the_current_pixel():
     h, w = 300, 451
-    layout = pick_figure(URI, h, w, (150, 225)).to_dict()["layout"]
+    area, here = _boxes(pick_html(URI, h, w, (150, 225)))
     y0, x0, rows, cols = zoom_box(h, w, (150, 225))
-    (rect,) = layout["shapes"]
-    assert (rect["x0"], rect["x1"]) == (x0 - 0.5, x0 + cols - 0.5)
-    assert (rect["y0"], rect["y1"]) == (y0 - 0.5, y0 + rows - 0.5)
-    image = layout["images"][0]
-    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-0.5, -0.5, w, h)
+    assert math.isclose(area["top"], y0 / h, abs_tol=1e-6) and math.isclose(area["left"], x0 / w, abs_tol=1e-6)
+    assert f"height:{100 * rows / h:.4f}%" in area["style"] and f"width:{100 * cols / w:.4f}%" in area["style"]
+    # the marker is centred on pixel (150, 225): the middle of its square, as pixel_at reads a click there
+    x, y = _browser(here["left"], here["top"], *picture_ranges((0, 0, h, w)))
+    assert pixel_at(x, y, h, w) == (150, 225)
+    assert math.isclose(x, 225, abs_tol=1e-3) and math.isclose(y, 150, abs_tol=1e-3)
+
+
+def test_zoom_outlines_exactly_the_current_pixel():
+    box = (145, 220, 11, 11)
+    (cell,) = _boxes(zoom_html(URI, box, (150, 225)))
+    assert math.isclose(cell["top"], 5 / 11, abs_tol=1e-6) and math.isclose(cell["left"], 5 / 11, abs_tol=1e-6)
+    assert f"height:{100 / 11:.4f}%" in cell["style"] and f"width:{100 / 11:.4f}%" in cell["style"]
+    x, y = _browser(cell["left"] + 0.5 / 11, cell["top"] + 0.5 / 11, *picture_ranges(box))  # the cell's middle
+    assert pixel_at(x, y, 300, 451) == (150, 225)
+
+
+def test_pictures_keep_their_shape():
+    """The box is as wide as the column allows but never taller than the picker height: width = height x aspect."""
+    wide = pick_html(URI, 300, 451, (150, 225))
+    assert f"width:min(100%,{PICKER_HEIGHT * 451 / 300:.1f}px)" in wide
+    tall = zoom_html(URI, (0, 0, 15, 5), (7, 2))
+    assert f"width:min(100%,{PICKER_HEIGHT * 5 / 15:.1f}px)" in tall

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from components.compute.descent import (
     descend,
     make_optimizer,
     nearest_minimum,
+    prefix,
     summarize,
     surface_function,
     surface_grid,
@@ -371,3 +373,23 @@ def test_runs_are_fast_enough():
         path = descend(surface_function(surface), s.start, RunSpec(name, 1e-3, None, 300), region_of(surface))
         assert len(path.xs) == 301
     assert time.perf_counter() - began < 2.0  # a sanity bound only (one run takes ~70 ms on 2 loaded cores)
+
+
+@pytest.mark.parametrize(
+    ("name", "run", "start"),
+    [
+        ("rosenbrock", RunSpec("adam", 0.05, None, 200), (-1.5, 1.5)),
+        ("bowl", RunSpec("sgd", 0.18, None, 120), (3.0, 2.0)),  # converges at step 45: kept or cut
+        ("bowl", RunSpec("sgd", 0.21, None, 80), (3.0, 2.0)),  # diverges at step 29: kept or cut
+    ],
+)
+def test_a_prefix_of_a_longer_path_is_the_shorter_run(name, run, start):
+    """The page answers fewer steps from a longer path already computed: it must be exactly the shorter run."""
+    surface = SURFACES[name]
+    f, region = surface_function(name), (surface.x_range, surface.y_range)
+    long = descend(f, start, run, region)
+    for steps in (1, 7, 28, 29, 30, 44, 45, 46, run.steps // 2, run.steps):
+        short, cut = descend(f, start, replace(run, steps=steps), region), prefix(long, steps)
+        for a, b in ((short.xs, cut.xs), (short.ys, cut.ys), (short.losses, cut.losses), (short.grads, cut.grads)):
+            assert torch.equal(a, b)
+        assert (short.diverged_at, short.converged_at) == (cut.diverged_at, cut.converged_at)
