@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.compute.convolution import ConvSettings, GeometryError
 from components.compute.kernels import SOBEL_PAIR, make_kernel
-from components.figures.convolution import kernel_figure
+from components.figures.convolution import kernel_html
 from components.snippets.convolution import convolution_code
 from components.ui.code_panel import code_panel
 from components.ui.conv_kernel import custom_editor
@@ -17,7 +17,7 @@ from components.ui.image_input import image_input, input_picture
 from components.ui.lesson import Lesson, page_header
 from components.ui.lessons import CONV
 from components.ui.present import page_explanation
-from components.ui.projector import is_projector, show_figure
+from components.ui.projector import is_projector
 from components.ui.state import link_notice, reset_button, url_tabs
 
 DISPLAY_PX = 760 if is_projector() else 640  # pixels sent for the input's long side (CSS fits the column)
@@ -35,7 +35,7 @@ with kernel_col:
     kernel = preset if preset is not None else custom_editor()
     g = geometry(settings, kernel)
     st.markdown(t("conv.kernel_weights", k=g.kernel_size, span=g.span))  # above the chart: text wraps there
-    show_figure(kernel_figure(kernel, g.dilation), key="conv_kf")
+    st.container(key="conv_kf").html(kernel_html(kernel, g.dilation))
     st.caption(t("conv.kernel_legend"))
 
 with size_col:

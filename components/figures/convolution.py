@@ -9,16 +9,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from components.figures.heatgrid import (
-    NARROW,
-    cell_digits,
-    cell_text,
-    grid_layout,
-    heatmap,
-    max_abs,
-    weight_limit,
-    with_colorbar,
-)
+from components.figures import grid_html
+from components.figures.heatgrid import cell_digits, grid_layout, heatmap, max_abs, weight_limit
 from components.figures.spec import SpecFigure as figure
 from components.figures.theme import PALETTE
 
@@ -26,39 +18,30 @@ WIDE = 9  # columns that fit numbers in half of a 1024 px page (the sliding wind
 MAX_TEXT_FRAMES = 64  # numbers in every animation frame beyond this make the spec too heavy
 
 
-def kernel_figure(kernel: torch.Tensor, dilation: int, title: str = "") -> figure:
+def kernel_html(kernel: torch.Tensor, dilation: int, title: str = "") -> str:
     """The kernel's weights as a grid of numbers, coloured by sign, with the colour bar that explains it.
 
     With dilation ``D > 1`` the taps are drawn ``D`` cells apart and the holes
     between them left blank: the grid is the window's true footprint. The page
-    writes the title above the chart (text wraps there; a chart title is cut).
+    writes the title above it (text wraps there).
     """
     k = kernel.shape[0]
     span = dilation * (k - 1) + 1
     z = np.full((span, span), np.nan)
     z[::dilation, ::dilation] = kernel.double().numpy()
-    layout = grid_layout([title], height=260)
-    layout["width"] = 280  # only for "content" width; the page stretches it to the column
-    layout["margin"] = {"l": 10, "r": 10, "t": 30 if title else 6, "b": 40}
-    trace = heatmap(z, signed=True, limit=weight_limit(kernel))
-    trace.update(cell_text(z, cell_digits(k)) if span <= NARROW else {})
-    return figure({"data": [with_colorbar(trace, layout, "")], "layout": layout})
+    return grid_html.grid(z, signed=True, title=title, limit=weight_limit(kernel), digits=cell_digits(k))
 
 
-def multiply_add_figure(
-    patch: torch.Tensor, weights: torch.Tensor, products: torch.Tensor, titles: list[str]
-) -> figure:
+def multiply_add_html(patch: torch.Tensor, weights: torch.Tensor, products: torch.Tensor, titles: list[str]) -> str:
     """Input patch, kernel weights and their element-wise products side by side, each with its colour bar
-    (the weights on the kernel figure's scale, ``weight_limit``)."""
-    layout = grid_layout(titles, height=290)
-    layout["margin"] = {"l": 10, "r": 10, "t": 34, "b": 40}
-    data = [
-        heatmap(patch.double().numpy(), signed=False, axis=1),
-        heatmap(weights.double().numpy(), signed=True, axis=2, limit=weight_limit(weights)),
-        heatmap(products.double().numpy(), signed=True, axis=3),
-    ]
-    data = [with_colorbar(trace, layout, axis) for trace, axis in zip(data, ("", "2", "3"), strict=True)]
-    return figure({"data": data, "layout": layout})
+    (the weights on the kernel picture's scale, ``weight_limit``)."""
+    return grid_html.grids(
+        [
+            grid_html.grid(patch.double().numpy(), signed=False, title=titles[0]),
+            grid_html.grid(weights.double().numpy(), signed=True, title=titles[1], limit=weight_limit(weights)),
+            grid_html.grid(products.double().numpy(), signed=True, title=titles[2]),
+        ]
+    )
 
 
 def _outline(y0: float, y1: float, x0: float, x1: float, axis: str = "") -> dict:

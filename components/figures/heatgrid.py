@@ -112,24 +112,6 @@ def weight_limit(kernel: torch.Tensor) -> float:
     return max_abs(kernel.double().numpy())
 
 
-def colorbar(limit: float, signed: bool, domain: tuple[float, float]) -> dict:
-    """A thin horizontal colour bar under the panel spanning ``domain`` (paper x), ticks at its ends and 0."""
-    ticks = [-limit, 0.0, limit] if signed else [0.0, 0.5, 1.0]
-    return {
-        "orientation": "h",
-        "x": (domain[0] + domain[1]) / 2,
-        "xanchor": "center",
-        "len": 0.75 * (domain[1] - domain[0]),  # room for the end labels (Plotly hides labels past the chart)
-        "y": -0.03,
-        "yanchor": "top",
-        "thickness": 10,
-        "outlinewidth": 0,
-        "tickvals": ticks,
-        "ticktext": [fmt(v, 3) for v in ticks],
-    }
-
-
-def with_colorbar(trace: dict, layout: dict, axis: str) -> dict:
-    domain = layout[f"xaxis{axis}"]["domain"]
-    signed = trace["zmin"] < 0
-    return {**trace, "showscale": True, "colorbar": colorbar(trace["zmax"], signed, tuple(domain))}
+def colorbar_ticks(limit: float, signed: bool) -> list[float]:
+    """A colour bar's ticks: its ends and its middle (0 on the signed scale)."""
+    return [-limit, 0.0, limit] if signed else [0.0, 0.5, 1.0]

@@ -17,7 +17,8 @@ SMALL = 128  # sources up to this size are sent as PNG: every pixel matters
 
 
 @cache
-def _diverging_lut() -> np.ndarray:
+def diverging_lut() -> np.ndarray:
+    """``(256, 3)`` uint8: the diverging scale, blue (0) through white (127.5) to red (255)."""
     colours = sample_colorscale(DIVERGING, [i / 255 for i in range(256)])
     return np.array([unlabel_rgb(c) for c in colours], dtype=np.float64).round().astype(np.uint8)
 
@@ -49,7 +50,7 @@ def signed_rgb(image: torch.Tensor) -> tuple[np.ndarray, float]:
     v = image.detach().mean(dim=0)
     limit = signed_limit(v)
     idx = ((v / limit + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8).numpy()
-    return np.take(_diverging_lut(), idx, axis=0), limit  # take: 4x faster than lut[idx] here
+    return np.take(diverging_lut(), idx, axis=0), limit  # take: 4x faster than lut[idx] here
 
 
 def fit(pixels: np.ndarray, width: int, height: int) -> np.ndarray:

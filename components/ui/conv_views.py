@@ -7,7 +7,7 @@ import torch
 
 from components.compute.convolution import ConvGeometry, gather_padded, multiply_add, window_taps
 from components.compute.kernels import SOBEL_PAIR, make_kernel
-from components.figures.convolution import multiply_add_figure, sliding_window_figure
+from components.figures.convolution import multiply_add_html, sliding_window_figure
 from components.figures.heatgrid import cell_digits
 from components.figures.numbers import fmt
 from components.ui.conv_pick import pick_controls, pickers
@@ -28,7 +28,7 @@ def _products_figure(
     ch, oy, ox = where
     ma = multiply_add(source[ch], kernel, g, oy, ox)
     titles = [t("conv.ma_patch"), t("conv.ma_weights"), t("conv.ma_products")]
-    show_figure(multiply_add_figure(ma.patch, ma.weights, ma.products, titles), key=key)
+    st.container(key=key).html(multiply_add_html(ma.patch, ma.weights, ma.products, titles))
     return ma
 
 

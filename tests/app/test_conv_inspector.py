@@ -19,6 +19,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
 from tests.app.conftest import ok, open_page, png_bytes
+from tests.grid_reader import read_grids
 
 CENTRE = (225, 150)  # x, y of the 451×300 default output
 
@@ -30,6 +31,13 @@ def pixel(at) -> tuple[int, int]:
 def chart(at, key: str) -> dict:
     (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     return json.loads(found.proto.spec)
+
+
+def grids(at, key: str) -> list[dict]:
+    """The grids of numbers the page drew in the element keyed ``key`` (``st.html`` inside ``st.container``)."""
+    html = [h.proto.body for h in at.get("html") if 'class="mlp-grid"' in h.proto.body]
+    found = [read_grids(h) for h in html]
+    return next(g for g in found if len(g) == (1 if key == "conv_kf" else 3))  # the kernel: one grid; products: 3
 
 
 def listener(at, key: str):
@@ -220,7 +228,7 @@ def test_sum_line_and_figure_write_the_same_numbers(kernel):
     at = open_page("convolution", conv_kernel=kernel, conv_size="5", conv_ox="0", conv_oy="0")
     ok(at)
     (latex,) = [x.value for x in at.latex if "y_{0,0}" in x.value]
-    patch, weights, _ = chart(at, "conv_ma")["data"]
+    patch, weights, _ = grids(at, "conv_ma")
     written = [v for pair in zip(weights["text"][0], patch["text"][0], strict=True) for v in pair][:6]
     assert _sum_numbers(latex) == written
 
@@ -231,19 +239,19 @@ def test_no_negative_zero_or_long_floats_on_the_page():
     ok(at)
     shown = [x.value for x in at.latex] + [m.value for m in at.metric] + [c.value for c in at.caption]
     for key in ("conv_ma", "conv_kf"):
-        for trace in chart(at, key)["data"]:
-            shown += [v for row in trace.get("text", []) for v in row] + trace["colorbar"]["ticktext"]
-            assert not any(np.signbit(v) and v == 0 for row in trace["z"] for v in row if v is not None)
+        for grid in grids(at, key):
+            shown += [v for row in grid["text"] for v in row if v] + grid["ticktext"]
+            assert not any(np.signbit(v) and v == 0 for row in grid["z"] for v in row if v is not None)
     assert not [s for s in shown if re.search(r"(^|[^\d.])[-−]0(\.0+)?($|[^\d.])|\d\.\d{7,}", s)], shown
 
 
 def test_kernel_and_weights_panel_share_one_colour_scale():
     at = open_page("convolution", conv_kernel="sharpen")
-    kernel = chart(at, "conv_kf")["data"][0]
-    weights = chart(at, "conv_ma")["data"][1]
+    (kernel,) = grids(at, "conv_kf")
+    weights = grids(at, "conv_ma")[1]
     assert (kernel["zmin"], kernel["zmax"]) == (weights["zmin"], weights["zmax"]) == (-5.0, 5.0)
-    assert kernel["colorscale"] == weights["colorscale"]
-    assert kernel["showscale"] and weights["showscale"]
+    assert kernel["colours"] == weights["colours"]  # the same weights, the same colours
+    assert kernel["bar"] == weights["bar"] and kernel["ticktext"] == weights["ticktext"]
 
 
 def test_size_formula_stacked_with_the_result_on_its_own_line():

@@ -16,9 +16,10 @@ import pytest
 import torch
 
 from components.compute.convolution import ConvGeometry, convolve, multiply_add, output_size, pad, window_taps
-from components.figures.convolution import kernel_figure, multiply_add_figure, sliding_window_figure
+from components.figures.convolution import kernel_html, multiply_add_html, sliding_window_figure
 from components.figures.spec import SpecFigure
 from components.figures.theme import BASE_FONT, PALETTE, PROJECTOR_FONT, apply_theme, log_axis
+from tests.grid_reader import read_grids
 
 LABELS = {"input": "In", "output": "Out", "play": "Play", "pause": "Pause", "step": "Step"}
 SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
@@ -57,22 +58,24 @@ def assert_colorscale_ok(trace: dict) -> None:
     assert positions[0] == 0.0 and positions[-1] == 1.0 and positions == sorted(positions)
 
 
-# --------------------------------------------------------------------------- kernel_figure
+# --------------------------------------------------------------------------- kernel_html
+
+
+def z_grid(grid: dict) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in grid["z"]], dtype=float)
 
 
 @pytest.mark.parametrize("k", [1, 3, 5, 9, 15])
-def test_kernel_figure_shows_the_weights(k):
+def test_kernel_picture_shows_the_weights(k):
     kernel = torch.randn(k, k, generator=torch.Generator().manual_seed(k))
-    fig = kernel_figure(kernel, 1, "Kernel weights")
-    traces = spec(fig)["data"]
-    assert [t["type"] for t in traces] == ["heatmap"]
-    np.testing.assert_allclose(z_array(traces[0]), kernel.double().numpy(), atol=Z_ATOL)
-    assert_colorscale_ok(traces[0])
+    (grid,) = read_grids(kernel_html(kernel, 1, "Kernel weights"))
+    np.testing.assert_allclose(z_grid(grid), kernel.double().numpy(), rtol=1e-5, atol=Z_ATOL)
+    assert grid["title"] == "Kernel weights"
 
 
-def test_kernel_figure_dilation_leaves_holes_between_taps():
+def test_kernel_picture_dilation_leaves_holes_between_taps():
     kernel = torch.arange(9, dtype=torch.float32).reshape(3, 3) - 4
-    z = z_array(spec(kernel_figure(kernel, 3, "k"))["data"][0])
+    z = z_grid(read_grids(kernel_html(kernel, 3, "k"))[0])
     assert z.shape == (7, 7)  # span D(K-1)+1 = 7
     np.testing.assert_allclose(z[::3, ::3], kernel.double().numpy(), atol=Z_ATOL)
     holes = np.ones((7, 7), bool)
@@ -80,57 +83,49 @@ def test_kernel_figure_dilation_leaves_holes_between_taps():
     assert np.isnan(z[holes]).all()
 
 
-def test_kernel_figure_title_and_validity():
-    fig = kernel_figure(SOBEL_X, 1, "Kernel weights (3×3)")
-    s = spec(fig)
-    titles = [a["text"] for a in s["layout"].get("annotations", [])] + [s["layout"].get("title", {}).get("text")]
-    assert "Kernel weights (3×3)" in titles
-    assert_valid_plotly(fig)
+def test_kernel_picture_symmetric_signed_scale():
+    (grid,) = read_grids(kernel_html(SOBEL_X, 1, "k"))
+    assert grid["zmin"] == -2.0 and grid["zmax"] == 2.0  # zero sits in the white middle of the diverging scale
+    assert grid["colours"][1][0] != grid["colours"][1][2] and grid["colours"][0][1] == grid["colours"][1][1]
 
 
-def test_kernel_figure_symmetric_signed_scale():
-    hm = spec(kernel_figure(SOBEL_X, 1, "k"))["data"][0]
-    assert hm["zmin"] == -2.0 and hm["zmax"] == 2.0  # zero sits in the white middle of the diverging scale
-    scale = hm["colorscale"]
-    assert scale[0][1] != scale[-1][1]
+def test_kernel_picture_all_zero_kernel_has_a_usable_scale():
+    (grid,) = read_grids(kernel_html(torch.zeros(3, 3), 1, "k"))
+    assert grid["zmax"] > 0 and np.isfinite(grid["zmax"]) and grid["zmin"] == -grid["zmax"]
 
 
-def test_kernel_figure_all_zero_kernel_has_a_usable_scale():
-    hm = spec(kernel_figure(torch.zeros(3, 3), 1, "k"))["data"][0]
-    assert hm["zmax"] > 0 and np.isfinite(hm["zmax"]) and hm["zmin"] == -hm["zmax"]
+def test_kernel_picture_cell_text_for_small_kernels():
+    (grid,) = read_grids(kernel_html(SOBEL_X, 1, "k"))
+    assert [[float(v) for v in row] for row in grid["text"]] == SOBEL_X.tolist()
 
 
-def test_kernel_figure_cell_text_for_small_kernels():
-    hm = spec(kernel_figure(SOBEL_X, 1, "k"))["data"][0]
-    assert [[float(v) for v in row] for row in hm["text"]] == SOBEL_X.tolist()
+def test_kernel_picture_title_is_text_not_markup():
+    (grid,) = read_grids(kernel_html(SOBEL_X, 1, "<b>k</b> & 1"))
+    assert grid["title"] == "<b>k</b> & 1"  # escaped: shown as written
 
 
-# --------------------------------------------------------------------------- multiply_add_figure
+# --------------------------------------------------------------------------- multiply_add_html
 
 
-def test_multiply_add_figure_three_heatmaps_with_the_inputs():
+def test_multiply_add_picture_three_grids_with_the_inputs():
     g = ConvGeometry(3, 1, "reflect")
     channel = torch.rand(6, 7, generator=torch.Generator().manual_seed(1))
     ma = multiply_add(channel, SOBEL_X, g, 0, 3)
-    fig = multiply_add_figure(ma.patch, ma.weights, ma.products, ["A", "B", "C"])
-    s = spec(fig)
-    traces = s["data"]
-    assert [t["type"] for t in traces] == ["heatmap"] * 3
-    np.testing.assert_allclose(z_array(traces[0]), ma.patch.double().numpy(), atol=Z_ATOL)
-    np.testing.assert_allclose(z_array(traces[1]), SOBEL_X.double().numpy(), atol=Z_ATOL)
-    np.testing.assert_allclose(z_array(traces[2]), (ma.patch * SOBEL_X).double().numpy(), atol=Z_ATOL)
-    assert [a["text"] for a in s["layout"]["annotations"]] == ["A", "B", "C"]
-    assert len({axis(t) for t in traces}) == 3  # each heatmap on its own axes
-    for t in traces:
-        assert_colorscale_ok(t)
-    assert_valid_plotly(fig)
+    grids = read_grids(multiply_add_html(ma.patch, ma.weights, ma.products, ["A", "B", "C"]))
+    np.testing.assert_allclose(z_grid(grids[0]), ma.patch.double().numpy(), rtol=1e-5, atol=Z_ATOL)
+    np.testing.assert_allclose(z_grid(grids[1]), SOBEL_X.double().numpy(), atol=Z_ATOL)
+    np.testing.assert_allclose(z_grid(grids[2]), (ma.patch * SOBEL_X).double().numpy(), rtol=1e-5, atol=Z_ATOL)
+    assert [g["title"] for g in grids] == ["A", "B", "C"]
 
 
-def test_multiply_add_figure_patch_on_a_fixed_grey_scale_and_weights_signed():
+def test_multiply_add_picture_patch_on_a_fixed_grey_scale_and_weights_signed():
     ma = multiply_add(torch.rand(5, 5), SOBEL_X, ConvGeometry(3), 1, 1)
-    traces = spec(multiply_add_figure(ma.patch, ma.weights, ma.products, ["A", "B", "C"]))["data"]
-    assert (traces[0]["zmin"], traces[0]["zmax"]) == (0.0, 1.0)
-    assert traces[1]["zmin"] == -traces[1]["zmax"] == -2.0
+    grids = read_grids(multiply_add_html(ma.patch, ma.weights, ma.products, ["A", "B", "C"]))
+    assert (grids[0]["zmin"], grids[0]["zmax"]) == (0.0, 1.0)
+    assert grids[1]["zmin"] == -grids[1]["zmax"] == -2.0
+    grey = [int(c[1:3], 16) for row in grids[0]["colours"] for c in row]
+    values = [v for row in grids[0]["z"] for v in row]
+    assert all(abs(g - 255 * v) <= 1 for g, v in zip(grey, values, strict=True))  # grey level = the pixel value
 
 
 # --------------------------------------------------------------------------- sliding_window_figure
@@ -310,10 +305,8 @@ def test_apply_theme_returns_the_same_figure_and_uses_the_palette():
 
 
 def test_apply_theme_projector_on_every_builder_stays_valid():
-    ma = multiply_add(torch.rand(5, 5), SOBEL_X, ConvGeometry(3), 1, 1)
-    figures = (kernel_figure(SOBEL_X, 1, "k"), multiply_add_figure(ma.patch, ma.weights, ma.products, ["a", "b", "c"]))
-    for fig in figures:
-        assert_valid_plotly(apply_theme(fig, projector=True))
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    assert_valid_plotly(apply_theme(sliding_window_figure(padded, out, taps, LABELS), projector=True))
 
 
 def test_apply_theme_is_idempotent():
@@ -326,8 +319,11 @@ def test_apply_theme_is_idempotent():
 
 
 def test_apply_theme_projector_enlarges_fixed_size_figures():
-    normal = spec(apply_theme(kernel_figure(SOBEL_X, 1, "k"), projector=False))["layout"]
-    big = spec(apply_theme(kernel_figure(SOBEL_X, 1, "k"), projector=True))["layout"]
+    def fixed() -> SpecFigure:
+        return SpecFigure({"data": [], "layout": {"width": 280, "height": 260}})
+
+    normal = spec(apply_theme(fixed(), projector=False))["layout"]
+    big = spec(apply_theme(fixed(), projector=True))["layout"]
     assert big["width"] > normal["width"] and big["height"] > normal["height"]
     assert big["font"]["size"] > normal["font"]["size"]
 
@@ -401,10 +397,10 @@ def test_projector_theme_makes_every_chart_text_as_large_as_the_body_and_black()
 def test_projector_numbers_in_cells_fit_their_cells_up_to_the_body_size():
     """plotly.js sizes cell text of no size to the largest that fits the cell, capped at the layout font (the body
     size on a projector); on the screen they keep their fixed size."""
-    for fig in (kernel_figure(SOBEL_X, 1, "k"), _themed(False)):
+    for fig in (_themed(False),):
         cells = [t for t in spec(apply_theme(fig, projector=False))["data"] if t.get("texttemplate")]
         assert cells and all(isinstance(t["textfont"]["size"], int) for t in cells)
-    for fig in (kernel_figure(SOBEL_X, 1, "k"), _themed(True)):
+    for fig in (_themed(True),):
         s = spec(apply_theme(fig, projector=True))
         cells = [t for t in s["data"] if t.get("texttemplate")]
         assert cells and all("size" not in t["textfont"] for t in cells)
