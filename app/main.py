@@ -9,7 +9,7 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
 
 import streamlit as st  # noqa: E402
 
-import components.ui.boot  # noqa: E402, F401  (heavy imports + gc.freeze(), once per process)
+from components.ui.boot import load, load_soon  # noqa: E402  (heavy imports + gc.freeze(), once per process)
 from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
 from components.ui.present import clear_places  # noqa: E402
@@ -44,8 +44,13 @@ nav = {
 }
 page = st.navigation({k: v for k, v in nav.items() if v})
 clear_places()  # the presentation strip of the previous run is gone
+home = page.url_path == ""
+if not home:
+    load()  # torch and the rest: the home page is painted without them, they load just after it (load_soon)
 try:
     page.run()
 finally:  # also after st.stop(): the link is complete only once the page's widgets exist
     share(share_slot)
     run.end()
+    if home:
+        load_soon()

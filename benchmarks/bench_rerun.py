@@ -300,11 +300,11 @@ def _page_imports() -> list[str]:
 
 def gc_model() -> dict[str, Any]:
     """The server process's heap, rebuilt in import order: Streamlit's server, then
-    ``components.ui.boot`` (app/main.py's first import: the heavy imports and
-    ``gc.collect(); gc.freeze()``), then whatever the topic pages still import.
+    ``components.ui.boot.load()`` (the router calls it before any topic page, or in the background after the
+    home page: the heavy imports and ``gc.collect(); gc.freeze()``), then whatever the topic pages still import.
     Returns what the post-script ``gc.collect(2)`` then costs per rerun."""
     importlib.import_module("streamlit.web.bootstrap")
-    importlib.import_module("components.ui.boot")
+    importlib.import_module("components.ui.boot").load()
     frozen = gc.get_freeze_count()
     before = _timed_gc()
     for name in _page_imports():

@@ -1,11 +1,11 @@
-"""Home-page cards: title, one line, a small picture, a link."""
+"""Home-page cards: title, one line, a small picture, a link. Imports nothing heavy (no torch, no Plotly): the
+home page is the first thing ``make run`` paints (issue 10, cold start)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.ui.i18n import t
-from components.ui.image_input import IMAGES
+from components.ui.i18n import ROOT, t
 from components.ui.pages import PAGES, SECTIONS
 
 
@@ -20,6 +20,6 @@ def page_cards(per_row: int = 3) -> None:
         for i, p in enumerate(pages):
             with cols[i % per_row].container(border=True):
                 if p.thumbnail:
-                    st.image(str(IMAGES / p.thumbnail), width="stretch")
+                    st.image(str(ROOT / "assets" / "images" / p.thumbnail), width="stretch")
                 st.page_link(f"topics/{p.module}.py", label=t(f"{p.i18n}.title"), icon=p.icon)
                 st.caption(t(f"{p.i18n}.card"))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from components.figures.theme import apply_theme
 from components.ui.i18n import ROOT
 from components.ui.present import PRESENT, is_present
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 KEY = "projector"
 _ON = ("1", "true")
@@ -56,6 +58,8 @@ def is_projector() -> bool:
 
 def show_figure(fig: go.Figure, **kwargs: object) -> None:
     """``st.plotly_chart`` with the shared theme (projector-aware) and a lean toolbar."""
+    from components.figures.theme import apply_theme  # here: the home page needs no Plotly (cold start)
+
     apply_theme(fig, is_projector())
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
     st.plotly_chart(fig, config=config, **kwargs)
