@@ -218,9 +218,15 @@ def test_autograd_tabs(page, server_url):
             run.click(timeout=10_000)
             error.wait_for(timeout=10_000)
             break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+        except PlaywrightTimeout as err:
+            if attempt == 2:  # what was on screen: the next look at this flake starts from evidence
+                state = page.evaluate(
+                    "() => ({url: location.search, script: document.querySelector('[data-testid=stApp]')"
+                    "?.getAttribute('data-test-script-state'), tabs: [...document.querySelectorAll('[role=tab]')]"
+                    ".map(t => t.innerText + ':' + t.getAttribute('aria-selected')), panel: [...document"
+                    ".querySelectorAll('[role=tabpanel]')].map(p => p.innerText.slice(0, 200))})"
+                )
+                raise AssertionError(f"out.backward() not pressable; page: {state}") from err
     assert "grad can be implicitly created only for scalar outputs" in error.inner_text()
     wait_idle(page)
     page.get_by_role("tab", name="Backprop in a tiny network").click()
