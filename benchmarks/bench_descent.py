@@ -27,8 +27,11 @@ def _apptest() -> dict[str, dict]:
     ``all_cold``: every cache emptied first, so all 4 paths, the grid and the picture are recomputed.
     ``warm``: a learning rate seen before.
     """
+    import streamlit.logger
     from streamlit.runtime.caching.cache_utils import CachedFunc
     from streamlit.testing.v1 import AppTest
+
+    streamlit.logger.set_log_level("error")  # AppTest's main-thread queries log "missing ScriptRunContext"
 
     at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=60)
     for k, v in QUERY.items():
