@@ -177,6 +177,17 @@ def _nudge(page, selector: str, key: str = "ArrowRight") -> None:
     page.locator(selector).focus()
     page.keyboard.press(key)
     page.wait_for_function("before => location.href !== before", arg=before, timeout=30_000)
+    _settled(page)
+
+
+def _settled(page) -> None:
+    """The rerun has run and its results are drawn: the app idle and no element left stale (greyed)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)  # a rerun the last one asked for (a clamped pixel) starts within this
     wait_idle(page)
 
 
@@ -209,9 +220,10 @@ def test_a_convolution_link_copied_mid_lesson_reopens_the_same_view(browser, ser
         pixel.fill("37")
         pixel.press("Enter")
         page.wait_for_function("() => location.search.includes('conv_ox=37')", timeout=30_000)
-        wait_idle(page)
+        _settled(page)
         url, here = page.url, page.evaluate(VIEW_STATE_JS)
         assert "step=3" in url and "conv_view=window" in url
+        assert "conv_stride=2" in url and "224×148" in here["metrics"], (url, here["metrics"])  # the nudges landed
     finally:
         context.close()
     assert _reopen(browser, url, here) == here
