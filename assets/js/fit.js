@@ -55,6 +55,9 @@
     again = setTimeout(() => requestAnimationFrame(fit), 1000);
   }
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+  // A safety net: a formula measured while hidden and shown without a change we hear of was once left cut
+  // (CI, the sliding-window view). Every 2 s one look (reads only, no writes unless a formula overflows).
+  setInterval(() => requestAnimationFrame(fit), 2000);
   document.fonts.addEventListener("loadingdone", later); // KaTeX's fonts arrive after its first layout
   later();
 })();
