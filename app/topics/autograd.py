@@ -79,10 +79,6 @@ def graph_tab() -> None:
     code_panel(graph_code(text, values, grads), "autograd_graph.py")
 
 
-if tab_0.open:
-    with tab_0:
-        section(graph_tab)
-
 
 def errors_tab() -> None:
     st.markdown(t("ag.errors_idea"))
@@ -124,10 +120,6 @@ def errors_tab() -> None:
     code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
 
 
-if tab_1.open:
-    with tab_1:
-        section(errors_tab)
-
 
 def tiny_tab() -> None:
     st.markdown(t("ag.tiny_idea"))
@@ -144,9 +136,11 @@ def tiny_tab() -> None:
     code_panel(tiny_code(net, x, target, lr), "tiny_network.py")
 
 
-if tab_2.open:
-    with tab_2:
-        section(tiny_tab)
+for tab, body in ((tab_0, graph_tab), (tab_1, errors_tab), (tab_2, tiny_tab)):  # the open tab only, as a section
+    if tab.open:
+        with tab:
+            section(body)
+
 
 link_notice("ag", notice)
 page_explanation("autograd")

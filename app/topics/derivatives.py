@@ -88,10 +88,6 @@ def one_d() -> None:
     code_panel(derivative_code(f.text, x0, dx), "derivative.py")
 
 
-if tab_1d.open:
-    with tab_1d:
-        section(one_d)
-
 
 def two_d() -> None:
     c1, c2 = st.columns([2, 1])
@@ -136,9 +132,11 @@ def two_d() -> None:
     code_panel(gradient_code(g.text, px, py, theta), "gradient.py")
 
 
-if tab_2d.open:
-    with tab_2d:
-        section(two_d)
+for tab, body in ((tab_1d, one_d), (tab_2d, two_d)):  # only the open tab runs, as a section of its own
+    if tab.open:
+        with tab:
+            section(body)
+
 
 link_notice("deriv", notice)
 page_explanation("derivatives")
