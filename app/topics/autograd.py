@@ -79,7 +79,6 @@ def graph_tab() -> None:
     code_panel(graph_code(text, values, grads), "autograd_graph.py")
 
 
-
 def errors_tab() -> None:
     st.markdown(t("ag.errors_idea"))
     text, names, defaults, grad_defaults = formula()
@@ -118,7 +117,6 @@ def errors_tab() -> None:
         st.table(accumulate_rows(plain, zeroed), hide_index=True)
         st.caption(t("ag.accumulate_help"))
     code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
-
 
 
 def tiny_tab() -> None:

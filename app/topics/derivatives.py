@@ -88,7 +88,6 @@ def one_d() -> None:
     code_panel(derivative_code(f.text, x0, dx), "derivative.py")
 
 
-
 def two_d() -> None:
     c1, c2 = st.columns([2, 1])
     with c1:
