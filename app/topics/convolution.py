@@ -51,11 +51,11 @@ except GeometryError as err:
     st.stop()
 
 st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
-signed = pictures(image, result, settings, kernel, scale)
+shown = pictures(image, result, settings, kernel, scale)
 metrics(image, result, g, kernels=2 if settings.magnitude else 1)
 st.download_button(
     t("conv.download"),
-    lambda: png_download(result, signed),
+    lambda: png_download(result, shown.signed),
     file_name=download_name(image, settings),
     mime="image/png",
     on_click="ignore",
@@ -67,7 +67,7 @@ tabs = url_tabs({"inspector": t("conv.tab_inspector"), "window": t("conv.tab_win
 tab_ma, tab_window = tabs["inspector"], tabs["window"]
 if tab_ma.open:
     with tab_ma:
-        inspector(result, kernel, g, settings.magnitude, signed)
+        inspector(result, kernel, g, settings.magnitude, shown)
 if tab_window.open:
     with tab_window:
         sliding_window(result, kernel, g, settings.magnitude)

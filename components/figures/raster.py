@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 from plotly.colors import sample_colorscale, unlabel_rgb
 
@@ -40,17 +41,55 @@ def signed_limit(v: torch.Tensor, q: float = 0.995) -> float:
     return limit if limit > 1e-12 else (float(v.abs().max()) or 1.0)
 
 
-def signed_rgb(image: torch.Tensor) -> tuple[np.ndarray, float]:
+def signed_rgb(image: torch.Tensor, limit: float | None = None) -> tuple[np.ndarray, float]:
     """Mean over channels on a symmetric diverging scale.
+
+    Args:
+        limit: the scale's limit; ``signed_limit`` of the mean when not given (a crop passes the whole
+            picture's, so its colours match).
 
     Returns:
         ``(H, W, 3)`` uint8 and the limit ``L``: ``-L`` and below are full blue,
         ``+L`` and above full red.
     """
     v = image.detach().mean(dim=0)
-    limit = signed_limit(v)
+    limit = signed_limit(v) if limit is None else limit
+    return _signed_colours(v, limit), limit
+
+
+def _signed_colours(v: torch.Tensor, limit: float) -> np.ndarray:
     idx = ((v / limit + 1) * 127.5).round_().clamp_(0, 255).to(torch.uint8).numpy()
-    return np.take(diverging_lut(), idx, axis=0), limit  # take: 4x faster than lut[idx] here
+    return np.take(diverging_lut(), idx, axis=0)  # take: 4x faster than lut[idx] here
+
+
+def _shrink(x: torch.Tensor, width: int, height: int) -> torch.Tensor:
+    """``(C, H, W)`` float averaged down to ``height x width`` (antialiased bilinear, torch's fast kernel)."""
+    return F.interpolate(x[None], size=(height, width), mode="bilinear", antialias=True, align_corners=False)[0]
+
+
+def display_rgb(image: torch.Tensor, width: int, height: int, signed: bool) -> tuple[np.ndarray, float | None]:
+    """``(C, H, W)`` float straight to display pixels ``(height, width, 3)`` uint8, as ``fit`` would draw
+    ``clamped_rgb`` / ``signed_rgb`` of it, without making the full-size pixels first.
+
+    Shrinking clamps first (to ``[0, 1]``, or ``±L`` on the signed scale, ``L`` from the full picture) and
+    averages the values, then colours the small picture: a fraction of the work at the same look (a
+    1024² output drawn at 640² is ~3x faster, issue 10). Enlarging repeats pixels as crisp squares.
+
+    Returns:
+        the pixels and, on the signed scale, its limit (else ``None``).
+    """
+    x = image.detach()
+    h, w = x.shape[-2:]
+    shrink = width < w or height < h
+    if signed:
+        v = x.mean(dim=0)
+        limit = signed_limit(v)
+        if shrink:
+            v = _shrink(v.clamp(-limit, limit)[None], width, height)[0]
+        return fit(_signed_colours(v, limit), width, height), limit
+    if shrink:
+        x = _shrink(x.clamp(0, 1), width, height)
+    return fit(clamped_rgb(x), width, height), None
 
 
 def fit(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -71,6 +110,12 @@ def picture(pixels: np.ndarray, width: int, height: int) -> bytes:
     """Display bytes at the on-screen size: PNG for tiny sources (exact pixels), JPEG for photos."""
     fmt = "PNG" if max(pixels.shape[:2]) <= SMALL else "JPEG"
     return encode(fit(pixels, width, height), fmt)
+
+
+def display_picture(image: torch.Tensor, width: int, height: int, signed: bool) -> tuple[bytes, float | None]:
+    """``display_rgb`` encoded like ``picture``: PNG for tiny sources (exact pixels), JPEG for photos."""
+    pixels, limit = display_rgb(image, width, height, signed)
+    return encode(pixels, "PNG" if max(image.shape[-2:]) <= SMALL else "JPEG"), limit
 
 
 def encode(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:

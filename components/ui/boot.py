@@ -1,10 +1,13 @@
 """Once per server process: import everything the pages need, then freeze the heap.
 
-Streamlit runs a full ``gc.collect(2)`` after every script run
-(``runner.postScriptGC``). Walking torch's, plotly's and pandas' import-time
-objects (~400,000 here) costs ~80-110 ms per interaction, more than the whole
-rerun budget. Importing them all up front and calling ``gc.freeze()`` moves them
-to a permanent generation the collector skips (DESIGN §6).
+Streamlit runs a full ``gc.collect(2)`` after every script run unless
+``runner.postScriptGC`` is off (it is, in ``.streamlit/config.toml``: the
+collection holds the GIL while the run's last messages wait to be sent).
+Python's own collector still runs now and then: walking torch's, plotly's and
+pandas' import-time objects (~400,000 here) costs ~80-110 ms each time, more
+than the whole rerun budget. Importing them all up front and calling
+``gc.freeze()`` moves them to a permanent generation the collector skips
+(DESIGN §6).
 
 The home page needs none of it (issue 10, cold start): the router paints it
 first and calls ``load_soon()``, which loads in a background thread a moment

@@ -20,9 +20,10 @@ import streamlit as st
 from components.compute.convolution import ConvGeometry, ConvSettings, output_size
 from components.compute.kernels import make_kernel
 from components.figures.conv_pick import pick_html, picture_ranges, pixel_at, zoom_box, zoom_html
-from components.ui.conv_pictures import picker_image, zoom_image
+from components.ui.conv_pictures import Shown, picker_picture, zoom_image
 from components.ui.convolution import ConvResult
 from components.ui.i18n import t
+from components.ui.media import media_url
 from components.ui.plot_click import plot_click
 from components.ui.state import bound, clamp_state, url_choice
 
@@ -79,19 +80,22 @@ def pick_controls(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]
     return int(oy), int(ox), _channel(cols[2], channels)
 
 
-def pickers(result: ConvResult, signed: bool, oy: int, ox: int) -> None:
-    """The overview (choose the area) beside the zoom (see the pixels); a click on either picks a pixel."""
+def pickers(result: ConvResult, shown: Shown, oy: int, ox: int) -> None:
+    """The overview (choose the area) beside the zoom (see the pixels); a click on either picks a pixel.
+
+    The overview is the output picture already on the page when it is large enough: the browser has it."""
     _, h_out, w_out = result.output.shape
     box = zoom_box(h_out, w_out, (oy, ox))
     y0, x0, rows, cols = box
     left, right = st.columns(2, gap="medium")
     with left:
         st.caption(t("conv.pick_title"))
-        st.container(key=OVERVIEW).html(pick_html(picker_image(result, signed), h_out, w_out, (oy, ox)))
+        overview = media_url(*picker_picture(result, shown), OVERVIEW)
+        st.container(key=OVERVIEW).html(pick_html(overview, h_out, w_out, (oy, ox)))
         _listen(OVERVIEW, (0, 0, h_out, w_out), h_out, w_out)
     with right:
         st.caption(t("conv.zoom_title", x0=x0, x1=x0 + cols - 1, y0=y0, y1=y0 + rows - 1))
-        st.container(key=ZOOM).html(zoom_html(zoom_image(result, signed, box), box, (oy, ox)))
+        st.container(key=ZOOM).html(zoom_html(media_url(zoom_image(result, shown, box), "PNG", ZOOM), box, (oy, ox)))
         _listen(ZOOM, box, h_out, w_out)
 
 

@@ -3,78 +3,78 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 import torch
 
 from components.compute.convolution import ConvGeometry, ConvSettings
 from components.compute.kernels import is_zero_sum
-from components.figures.raster import clamped_rgb, data_uri, encode, fit, picture, signed_rgb
+from components.figures.raster import clamped_rgb, display_picture, encode, fit, signed_rgb
 from components.ui.convolution import ConvResult, signed_display
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, display_size, input_picture
 
-PICKER_PX = 480  # the overview's long side: sharp at its largest (480 x 320 CSS px for a 3:2 output)
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _output_pixels(_result: ConvResult, key: tuple, signed: bool) -> tuple[np.ndarray, float | None]:
-    if signed:
-        return signed_rgb(_result.output)
-    return clamped_rgb(_result.output), None
-
-
-def output_pixels(result: ConvResult, signed: bool) -> tuple[np.ndarray, float | None]:
-    """Display pixels and, for the signed scale, its limit (cached: the picture,
-    the click picker and the download all start from them)."""
-    return _output_pixels(result, result.key, signed)
+PICKER_PX = 480  # the overview's long side at least: sharp at its largest (480 x 320 CSS px for a 3:2 output)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _output_picture(_result: ConvResult, key: tuple, signed: bool, size: tuple[int, int]) -> tuple[bytes, float | None]:
-    pixels, limit = output_pixels(_result, signed)
-    return picture(pixels, *size), limit
+    return display_picture(_result.output, *size, signed)
 
 
-def output_picture(result: ConvResult, signed: bool, scale: float) -> tuple[bytes, int, float | None]:
-    """The output drawn at ``scale`` (cached per result, display mode and size).
+@dataclass(frozen=True)
+class Shown:
+    """The output picture as this run draws it: its bytes (the pickers reuse them), size and scale.
 
-    Returns:
-        bytes for ``st.image``, its width in CSS pixels, the signed colour limit.
+    Attributes:
+        signed: drawn on the signed (diverging) scale; ``limit`` is then its ``±L``.
+        size: ``(width, height)`` in pixels sent.
     """
+
+    picture: bytes
+    size: tuple[int, int]
+    signed: bool
+    limit: float | None
+
+
+def output_picture(result: ConvResult, signed: bool, scale: float) -> Shown:
+    """The output drawn at ``scale``, straight from the output tensor (cached per result, display mode and
+    size): the full-size pixels are only made for the download."""
     _, h, w = result.output.shape
     size = display_size(h, w, scale)
     data, limit = _output_picture(result, result.key, signed, size)
-    return data, size[0], limit
+    return Shown(data, size, signed, limit)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _picker_image(_result: ConvResult, key: tuple, signed: bool) -> str:
-    pixels, _ = output_pixels(_result, signed)
-    h, w = pixels.shape[:2]
-    size = display_size(h, w, min(1.0, PICKER_PX / max(h, w)))
-    return data_uri(encode(fit(pixels, *size), "JPEG"))
-
-
-def picker_image(result: ConvResult, signed: bool) -> str:
-    """A small copy of the output picture (data URI) for the click-to-pick chart."""
-    return _picker_image(result, result.key, signed)
+def picker_picture(result: ConvResult, shown: Shown) -> tuple[bytes, str]:
+    """The whole output for the click picker (bytes and format): the picture above when it is sent at
+    least ``PICKER_PX`` (or all its pixels) on its long side, else its own copy at that size."""
+    _, h, w = result.output.shape
+    need = min(max(h, w), PICKER_PX)
+    if max(shown.size) >= need:
+        data = shown.picture
+    else:
+        data, _ = _output_picture(result, result.key, shown.signed, display_size(h, w, need / max(h, w)))
+    return data, "PNG" if data.startswith(b"\x89PNG") else "JPEG"
 
 
 ZOOM_PX = 12  # picture pixels per output pixel in the zoom (crisp squares at any chart size)
 
 
-def zoom_image(result: ConvResult, signed: bool, box: tuple[int, int, int, int]) -> str:
-    """The output pixels of ``box = (y0, x0, rows, cols)``, enlarged without blur, as a PNG data URI."""
+def zoom_image(result: ConvResult, shown: Shown, box: tuple[int, int, int, int]) -> bytes:
+    """The output pixels of ``box = (y0, x0, rows, cols)``, enlarged without blur, as PNG (the colours of
+    the picture above: on the signed scale, its limit)."""
     y0, x0, rows, cols = box
-    crop = output_pixels(result, signed)[0][y0 : y0 + rows, x0 : x0 + cols]
-    return data_uri(encode(fit(crop, cols * ZOOM_PX, rows * ZOOM_PX), "PNG"), "PNG")
+    crop = result.output[:, y0 : y0 + rows, x0 : x0 + cols]
+    pixels = signed_rgb(crop, shown.limit)[0] if shown.signed else clamped_rgb(crop)
+    return encode(fit(pixels, cols * ZOOM_PX, rows * ZOOM_PX), "PNG")
 
 
 def png_download(result: ConvResult, signed: bool) -> bytes:
     """The output at its true size as PNG (made only when the button is clicked)."""
-    return encode(output_pixels(result, signed)[0], "PNG")
+    pixels = signed_rgb(result.output)[0] if signed else clamped_rgb(result.output)
+    return encode(pixels, "PNG")
 
 
 def _sized(key: str, data: bytes, caption: str, percent: float) -> None:
@@ -86,9 +86,9 @@ def _sized(key: str, data: bytes, caption: str, percent: float) -> None:
 
 def pictures(
     image: LoadedImage, result: ConvResult, settings: ConvSettings, kernel: torch.Tensor, scale: float
-) -> bool:
+) -> Shown:
     """Input and output side by side at one scale (or the output stretched to the
-    input's size), with the colour legend. Returns whether the output is signed.
+    input's size), with the colour legend. Returns the output picture as drawn.
 
     Both columns are equally wide and each picture's CSS width is a percentage
     of its column (the input's long side = 100 %), so the scale stays shared
@@ -100,7 +100,7 @@ def pictures(
     signed = signed_display(settings, kernel)
     in_picture, _ = input_picture(image, scale)
     factor = max(h / h_out, w / w_out) if settings.stretch else 1.0
-    out_picture, _, limit = output_picture(result, signed, scale * factor)
+    shown = output_picture(result, signed, scale * factor)
     longest = max(h, w)
     col_in, col_out = st.columns(2, gap="medium")
     with col_in:
@@ -109,15 +109,16 @@ def pictures(
             ow, oh = image.decoded.original_size
             st.caption(t("image.scaled", ow=ow, oh=oh, w=w, h=h))
     with col_out:
-        _sized("conv_pic_out", out_picture, t("conv.output_caption", w=w_out, h=h_out), 100 * w_out * factor / longest)
+        caption = t("conv.output_caption", w=w_out, h=h_out)
+        _sized("conv_pic_out", shown.picture, caption, 100 * w_out * factor / longest)
     if signed:
         mean = t("conv.legend_mean") if result.output.shape[0] == 3 else ""
-        st.caption(t("conv.legend_signed", limit=f"{limit:.3g}", mean=mean))
+        st.caption(t("conv.legend_signed", limit=f"{shown.limit:.3g}", mean=mean))
         if settings.padding and settings.padding_mode == "zeros" and is_zero_sum(kernel):
             st.caption(t("conv.zero_edge_hint"))
     else:
         st.caption(t("conv.legend_clamped"))
-    return signed
+    return shown
 
 
 def metrics(image: LoadedImage, result: ConvResult, g: ConvGeometry, kernels: int) -> None:

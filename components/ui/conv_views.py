@@ -11,6 +11,7 @@ from components.figures.convolution import multiply_add_html, sliding_window_fig
 from components.figures.heatgrid import cell_digits
 from components.figures.numbers import fmt
 from components.ui.conv_pick import pick_controls, pickers
+from components.ui.conv_pictures import Shown
 from components.ui.convolution import ConvResult
 from components.ui.i18n import t
 from components.ui.lesson import masked
@@ -55,16 +56,16 @@ def _numbers(label: str, value: str, oy: int, ox: int, output: str) -> None:
         st.metric(t("conv.ma_output", y=oy, x=ox), output, width="content")
 
 
-def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool, signed: bool) -> None:
+def inspector(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, magnitude: bool, shown: Shown) -> None:
     """Pick an output pixel (click or x/y); show the patch, the weights, their products and the sum.
 
     Args:
-        signed: the output is drawn on the signed (diverging) scale.
+        shown: the output picture as the page draws it (the pickers show the same).
     """
     source, output = result.source, result.output
     st.markdown(t("conv.inspector_help"))
     oy, ox, ch = pick_controls(output.shape[1], output.shape[2], source.shape[0])
-    pickers(result, signed, oy, ox)
+    pickers(result, shown, oy, ox)
     value = float(output[ch, oy, ox])
     ma = _products_figure(source, kernel, g, (ch, oy, ox), "conv_ma")
     if magnitude:

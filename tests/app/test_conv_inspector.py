@@ -139,6 +139,18 @@ def test_the_listeners_know_the_pictures_exact_ranges_and_no_chart_is_drawn(conv
     assert not any(k in i for i in charts for k in ("conv_pick", "conv_zoom"))  # pictures, not Plotly charts
 
 
+def test_pickers_are_served_by_url_and_the_overview_is_the_output_picture(conv):
+    """The overview reuses the output picture already on the page (same URL: fetched and decoded once)."""
+    out_url = conv.image[1].proto.imgs[0].url
+    pick, zoom = [
+        re.search(r'<img src="([^"]+)"', h.proto.body).group(1)
+        for h in conv.get("html")
+        if "<img" in h.proto.body and "cursor:crosshair" in h.proto.body
+    ]
+    assert pick == out_url and not pick.startswith("data:")
+    assert zoom.endswith(".png") and not zoom.startswith("data:")
+
+
 def test_overview_then_zoom_click_picks_the_exact_pixel(conv):
     click(conv, "conv_pick", 405.4, 29.6)  # anywhere on pixel (405, 30)'s square
     assert pixel(conv) == (405, 30)

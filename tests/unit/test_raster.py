@@ -9,7 +9,16 @@ import pytest
 import torch
 from PIL import Image
 
-from components.figures.raster import clamped_rgb, encode, fit, picture, signed_rgb
+from components.figures.raster import (
+    clamped_rgb,
+    display_picture,
+    display_rgb,
+    diverging_lut,
+    encode,
+    fit,
+    picture,
+    signed_rgb,
+)
 
 # ColorBrewer RdBu ends and middle (RdBu_r: blue for negative, red for positive)
 FULL_BLUE, MIDDLE, FULL_RED = (5, 48, 97), (247, 247, 247), (103, 0, 31)
@@ -171,6 +180,63 @@ def test_picture_format_and_size(size, fmt):
     assert back.format == fmt and back.size == (2 * w, 2 * h)
     if fmt == "PNG":  # tiny sources are exact, pixel for pixel
         assert np.array_equal(np.asarray(back.convert("RGB")), _nearest(px, 2 * w, 2 * h))
+
+
+# --------------------------------------------------------------------------- display_rgb
+
+
+def _pillow_shrink(values: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Independent reference for shrinking: Pillow's own antialiased bilinear filter on float images."""
+    return np.asarray(Image.fromarray(values.astype(np.float32), mode="F").resize((width, height), Image.BILINEAR))
+
+
+@pytest.mark.parametrize(("width", "height"), [(40, 30), (33, 17), (80, 30)])
+def test_display_rgb_shrinking_matches_pillow_on_the_clamped_values(width, height):
+    x = torch.rand(3, 60, 80) * 1.6 - 0.3  # beyond [0, 1] on both sides: clamped before averaging
+    out, limit = display_rgb(x, width, height, signed=False)
+    assert limit is None and out.shape == (height, width, 3) and out.dtype == np.uint8
+    clamped = np.clip(x.numpy(), 0, 1)
+    want = np.stack([_pillow_shrink(clamped[c], width, height) for c in range(3)], axis=-1) * 255
+    assert np.abs(out.astype(float) - want).max() <= 1.01  # float32 filters, then rounding
+
+
+def test_display_rgb_signed_shrinks_the_clamped_mean_then_colours_it():
+    v = torch.randn(1, 48, 64) * 3
+    out, limit = display_rgb(v.expand(3, -1, -1), 32, 24, signed=True)
+    _, want_limit = signed_rgb(v.expand(3, -1, -1))
+    assert limit == want_limit  # the scale of the whole picture
+    small = _pillow_shrink(np.clip(v[0].numpy(), -limit, limit), 32, 24)
+    index = np.clip(np.round((small / limit + 1) * 127.5), 0, 255).astype(int)
+    lut = diverging_lut().astype(int)
+    # one LUT step of slack at a rounding boundary
+    assert all(
+        min(np.abs(out[y, x].astype(int) - lut[max(0, min(255, index[y, x] + d))]).max() for d in (-1, 0, 1)) <= 1
+        for y in range(24)
+        for x in range(32)
+    )
+
+
+def test_display_rgb_enlarging_is_the_crisp_full_picture():
+    x = torch.rand(3, 5, 7)
+    out, _ = display_rgb(x, 21, 15, signed=False)
+    assert np.array_equal(out, fit(clamped_rgb(x), 21, 15))
+    same, _ = display_rgb(x, 7, 5, signed=False)
+    assert np.array_equal(same, clamped_rgb(x))
+
+
+def test_signed_rgb_with_a_given_limit_uses_it():
+    v = torch.tensor([[[-2.0, -1.0, 0.0, 1.0, 2.0]]])
+    out, limit = signed_rgb(v, limit=2.0)
+    assert limit == 2.0
+    lut = diverging_lut()
+    assert [tuple(p) for p in out[0]] == [tuple(lut[i]) for i in (0, 64, 128, 191, 255)]
+
+
+@pytest.mark.parametrize(("side", "fmt"), [(100, "PNG"), (300, "JPEG")])
+def test_display_picture_format_follows_the_source_size(side, fmt):
+    data, _ = display_picture(torch.rand(3, side, side), 90, 90, signed=False)
+    back = Image.open(io.BytesIO(data))
+    assert back.format == fmt and back.size == (90, 90)
 
 
 # --------------------------------------------------------------------------- encode
