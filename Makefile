@@ -46,3 +46,11 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# N replicas of the app on loopback ports behind HAProxy on FRONT_PORT (deploy/cluster.py;
+# Debian: apt-get install haproxy). Prints the URL; Ctrl-C stops everything.
+N ?= 2
+FRONT_PORT ?= 8600
+.PHONY: cluster
+cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m deploy.cluster --replicas $(N) --port $(FRONT_PORT)
