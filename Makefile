@@ -44,6 +44,12 @@ test: lint
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks
 
+# A whole class on one server (issue 11): 40 students as real sessions on every page, minutes long.
+# CLASS_SIZE=10 CLASS_PAGES=Overfitting CLASS_SCENARIOS=explore make classroom narrows it.
+.PHONY: classroom
+classroom: $(VENV)/.dev-installed
+	$(BIN)/python -m benchmarks classroom
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 

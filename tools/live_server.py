@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+_SERVERS: dict[str, subprocess.Popen] = {}  # base URL -> the running server (live_server)
 
 
 def free_port() -> int:
@@ -71,8 +72,11 @@ def live_server(port: int | None = None, log: Path | None = None) -> Iterator[st
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ})
     try:
         wait_healthy(port)
-        yield f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        _SERVERS[url] = proc
+        yield url
     finally:
+        _SERVERS.pop(f"http://127.0.0.1:{port}", None)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=10)
@@ -80,6 +84,11 @@ def live_server(port: int | None = None, log: Path | None = None) -> Iterator[st
             proc.kill()
         if log:
             out.close()
+
+
+def server_pid(url: str) -> int:
+    """The PID of the server ``live_server`` started for ``url`` (its Python process)."""
+    return _SERVERS[url].pid
 
 
 def chromium_available() -> bool:

@@ -43,7 +43,6 @@ reset_button("fit", FitSettings)
 
 data = data_for(data_spec)
 run = current_training(data_spec, model, train)
-trainer = run.trainer
 st.caption(t(f"fit.loss_{loss_name(data.task)}", n_train=len(data.y_train), n_test=len(data.y_test)))
 
 # A row sized by its buttons' labels (fixed columns cut "Train again" to "Tra…" at 1024 px), the bar takes the rest.
@@ -58,6 +57,9 @@ labels = {k: t(f"fit.label_{k}") for k in LABELS}
 labels |= {"x": "x" if data.task == "regression" else "x₁", "y": "y" if data.task == "regression" else "x₂"}
 
 
+shown: dict = {}  # the figure this run drew last
+
+
 def draw(tr) -> None:
     """Curves, fit, progress and numbers as they are now (called after every chunk of training)."""
     st.session_state["fit_result"] = tr  # what the page shows (tests compare the code panel with it)
@@ -66,8 +68,10 @@ def draw(tr) -> None:
         (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
         (tr.train_losses, tr.test_losses), best, labels, train.epochs,
     )  # fmt: skip
-    with chart:
-        show_figure(fig)
+    if fig != shown.get("figure"):  # the same figure twice in a run would be a duplicate element
+        shown["figure"] = fig
+        with chart:
+            show_figure(fig)
     progress.progress(tr.epoch / train.epochs, text=_status(tr))
     if tr.epoch == 0:
         numbers.empty()
@@ -101,7 +105,7 @@ def _status(tr) -> str:
     return t("fit.status_running", k=tr.epoch, total=train.epochs)
 
 
-draw(trainer)
+run.show(draw)
 
 st.subheader(t("fit.sweep_title"))
 st.markdown(t("fit.sweep_idea"))
@@ -147,7 +151,7 @@ page_explanation("overfitting")
 # (a rerun with the same settings continues where it stopped).
 train_live(run, draw)
 csv_slot.download_button(
-    t("fit.csv"), curves_csv(trainer), file_name="loss_curves.csv", mime="text/csv", icon=":material/download:"
+    t("fit.csv"), run.read(curves_csv), file_name="loss_curves.csv", mime="text/csv", icon=":material/download:"
 )
 if sweep is not None and sweep.key == key and sweep.running:
     run_sweep(sweep, draw_sweep)

@@ -23,6 +23,7 @@ from components.ui.derivatives import parse_or_keep
 from components.ui.i18n import t
 from components.ui.plot_click import plot_click
 from components.ui.present import controls
+from components.ui.shared import SharedCache, single_flight
 from components.ui.state import bound, clamp_state, url_choice
 
 CUSTOM = "custom"
@@ -173,41 +174,47 @@ def run_controls() -> list[RunSpec]:
 
 
 PATH_STORE_SIZE = 256  # paths of 500 steps take ~20 kB each
-
-
-@st.cache_resource(show_spinner=False)
-def _path_store() -> tuple[dict, threading.Lock]:
-    """Computed paths by (surface, start, run), shared by every session: a pure function of its key."""
-    return {}, threading.Lock()
+PATHS: SharedCache[tuple[int, Path]] = SharedCache(PATH_STORE_SIZE)  # (steps computed, path) by (surface, start, run)
+_COMPUTING: SharedCache[threading.Lock] = SharedCache(64)  # one computation at a time per (surface, start)
 
 
 def paths(land: Landscape, start: tuple[float, float], runs: list[RunSpec]) -> list[Path]:
-    """The runs' paths. Each run is kept on its own, by everything but its step count: a new learning rate
-    recomputes only its run, and fewer steps are a prefix of a longer path already computed. More steps than
-    computed so far compute ahead (twice as many, at most ``MAX_STEPS``), so the next presses of the step
-    slider need no computing. The runs still missing are computed together (one forward/backward per step)."""
-    store, lock = _path_store()
+    """The runs' paths, shared by every session (a pure function of surface, start and run).
+
+    Each run is kept on its own, by everything but its step count: a new learning rate recomputes only its
+    run, and fewer steps are a prefix of a longer path already computed. More steps than computed so far
+    compute ahead (twice as many, at most ``MAX_STEPS``), so the next presses of the step slider need no
+    computing. The runs still missing are computed together (one forward/backward per step), one
+    computation at a time per surface and start: a class pressing the same key waits for one result.
+    """
     keys = [(land.key, start, replace(run, steps=0)) for run in runs]
-    with lock:
-        held = {k: store[k] for k in keys if k in store}
-    found, todo = {}, {}
+    found = _held(keys, runs)
+    if len(found) < len(keys):
+        with single_flight(_COMPUTING, (land.key, start)):
+            found = _held(keys, runs)  # another session may have computed them meanwhile
+            todo: dict = {}
+            for key, run in zip(keys, runs, strict=True):
+                if key not in found:  # a shorter path held: the student is adding steps, compute ahead
+                    steps, path = PATHS.get(key, (0, None))
+                    ahead = run.steps if path is None else min(MAX_STEPS, max(run.steps, 2 * steps))
+                    todo[key] = max(todo.get(key, 0), ahead)
+            if todo:
+                missing = [replace(key[2], steps=n) for key, n in todo.items()]
+                computed = descend_many(land.f, start, missing, land.region)
+                for key, run, path in zip(todo, missing, computed, strict=True):
+                    PATHS.put(key, (run.steps, path))
+                    found[key] = path
+    return [prefix(found[key], run.steps) for key, run in zip(keys, runs, strict=True)]
+
+
+def _held(keys: list, runs: list[RunSpec]) -> dict:
+    """The paths already computed far enough (or diverged: no more steps will come)."""
+    found = {}
     for key, run in zip(keys, runs, strict=True):
-        steps, path = held.get(key, (0, None))
+        steps, path = PATHS.get(key, (0, None))
         if path is not None and (steps >= run.steps or path.diverged_at is not None):
             found[key] = path
-        else:  # a shorter path held: the student is adding steps, compute ahead
-            ahead = run.steps if path is None else min(MAX_STEPS, max(run.steps, 2 * steps))
-            todo[key] = max(todo.get(key, 0), ahead)
-    if todo:
-        missing = [replace(key[2], steps=n) for key, n in todo.items()]
-        computed = descend_many(land.f, start, missing, land.region)
-        fresh = {key: (run.steps, path) for key, run, path in zip(todo, missing, computed, strict=True)}
-        found |= {key: path for key, (_, path) in fresh.items()}
-        with lock:
-            store.update(fresh)
-            for old in list(store)[: max(0, len(store) - PATH_STORE_SIZE)]:  # oldest first
-                del store[old]
-    return [prefix(found[key], run.steps) for key, run in zip(keys, runs, strict=True)]
+    return found
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

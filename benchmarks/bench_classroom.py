@@ -1,0 +1,268 @@
+"""Issue 11: a whole class on one server — N students as real Streamlit sessions, plus a real browser.
+
+Two scenarios per page, each student a websocket session (``benchmarks/classroom.py``) that opens the
+teacher's link, then makes ``MOVES`` moves with ~``THINK_S`` seconds of thinking between them, waiting for each
+run and fetching its pictures:
+
+* **follow** the teacher: everyone opens the same link and makes the same moves (the page's first control,
+  one step up each time), a little out of step with each other;
+* **explore**: everyone moves controls on their own — a random control of the page, a random ±1 step from
+  where that student is.
+
+While the students work, one real Chromium (``bench_controls``' press) moves the same first control and is
+timed from key press to painted page. Reported per page and scenario: p50 / p95 / max of the answer
+(request sent → run finished and its pictures fetched), errors (timeouts, lost connections, pictures that
+did not load, exceptions drawn), training time apart (Overfitting retrains on every move), the browser's
+press, and the server's peak RSS and CPU.
+
+``python -m benchmarks classroom`` (also in ``make classroom``); ``CLASS_SIZE``, ``CLASS_PAGES``
+(e.g. ``Overfitting,Gradient descent``) and ``CLASS_SCENARIOS`` (``follow,explore``) narrow a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.classroom import Run, Student
+from benchmarks.common import Check, Report, summary
+
+STUDENTS = 40
+MOVES = 6
+THINK_S = 2.0
+ARRIVAL_S = 5.0  # the class opens the link within this many seconds
+TIMEOUT_S = 60.0
+P95_BUDGET = 1.0
+TRAINING_P95_BUDGET = 15.0
+BROWSER_PRESSES = 6
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    controls: list[str]  # widget keys (prefixes: the autograd graph's keys end in a hash)
+    query: str = ""
+    training: bool = False  # every move retrains: the answer is the first progress, training reported apart
+    browser_selector: str = ""
+
+
+def _slider(key: str) -> str:
+    return f'[class*="st-key-{key}"] [role="slider"], [class*="st-key-{key}"] input[type=range]'
+
+
+PAGES = [
+    Page(
+        "Convolution",
+        "convolution",
+        ["conv_padding", "conv_stride", "conv_dilation", "conv_size", "conv_sigma"],
+        "conv_kernel=gaussian",
+        browser_selector=_slider("conv_padding"),
+    ),
+    Page("Derivatives", "derivatives", ["deriv_x0", "deriv_dx"], browser_selector=_slider("deriv_x0")),
+    Page(
+        "Gradient descent",
+        "gradient-descent",
+        ["gd_lr", "gd_steps", "gd_x0", "gd_y0"],
+        browser_selector=_slider("gd_lr"),
+    ),
+    Page("Autograd", "autograd", ["ag_step_", "ag_v_w_"], browser_selector=_slider("ag_step_")),
+    Page(
+        "Overfitting",
+        "overfitting",
+        ["fit_degree", "fit_noise"],
+        training=True,
+        browser_selector=_slider("fit_degree"),
+    ),
+]
+
+
+@dataclass
+class Outcome:
+    answers: list[float] = field(default_factory=list)  # seconds: the page answered the move
+    trainings: list[float] = field(default_factory=list)  # seconds: the run (training) finished
+    opens: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+    browser: list[float] = field(default_factory=list)  # ms, key press → painted, in real Chromium
+    rss_mb: float = 0.0
+    cpu_s: float = 0.0
+    seconds: float = 0.0
+
+    def record(self, run: Run, training: bool) -> None:
+        done = run.pictures if run.pictures is not None else run.seconds
+        if training:
+            self.answers.append(run.answered if run.answered is not None else done)
+            self.trainings.append(done)
+        else:
+            self.answers.append(done)
+        if run.media_errors:
+            self.errors.append(f"{run.media_errors} of {run.media} pictures did not load")
+        self.exceptions += run.exceptions
+
+
+def _key(student: Student, prefix: str) -> str:
+    keys = sorted({w.key for w in student.widgets.values() if w.key.startswith(prefix)})
+    if not keys:
+        raise LookupError(f"no control {prefix!r}")
+    return keys[0]
+
+
+async def _student(
+    i: int, base: str, page: Page, scenario: str, out: Outcome, start: float, rng: random.Random
+) -> None:
+    await asyncio.sleep(rng.uniform(0, ARRIVAL_S))
+    s = Student(base, page.path, page.query, TIMEOUT_S)
+    try:
+        t0 = time.perf_counter()
+        first = await s.open()
+        out.opens.append(time.perf_counter() - t0)
+        out.exceptions += first.exceptions
+        for n in range(MOVES):
+            # follow: the teacher's move every THINK_S, each student a moment after it; explore: own pace
+            if scenario == "follow":
+                due = start + ARRIVAL_S + (n + 1) * THINK_S + rng.uniform(0, 0.5)
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                key, steps = _key(s, page.controls[0]), 1
+            else:
+                await asyncio.sleep(THINK_S * rng.uniform(0.5, 1.5))
+                key, steps = _key(s, rng.choice(page.controls)), rng.choice((-1, 1))
+            run = await s.move(key, steps)
+            if run is None:  # at the end of its range: the other way
+                run = await s.move(key, -steps)
+            if run is not None:
+                out.record(run, page.training)
+    except Exception as err:
+        out.errors.append(f"student {i}: {type(err).__name__}: {err}")
+    finally:
+        await s.close()
+
+
+def _proc_stats(pid: int) -> tuple[float, float]:
+    """(RSS MB, CPU seconds) of the server process."""
+    rss = 0.0
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return rss, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return rss, 0.0
+
+
+def _browser(base: str, page: Page, out: Outcome, stop: threading.Event) -> None:
+    """One real Chromium on the page while the class works: presses of the first control, timed."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks import bench_controls as bc
+    from tools.live_server import launch_chromium, wait_idle
+
+    case = bc.PageCase(page.name, page.path, [], query=page.query)
+    try:
+        with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+            browser = launch_chromium(p)
+            context = browser.new_context(viewport=bc.VIEWPORT, locale="en-US")
+            tab = bc._open(context, base, case, "", Path(tmp))
+            for _ in range(BROWSER_PRESSES):
+                if stop.is_set():
+                    break
+                row = bc._press(tab, page.browser_selector, "ArrowRight", page.training)
+                if row is None:
+                    out.errors.append("browser: a press did not land")
+                else:
+                    out.browser.append(row.get("answer", row["total"]))
+                with contextlib.suppress(Exception):
+                    wait_idle(tab, 60_000)
+                tab.wait_for_timeout(int(THINK_S * 1000))
+            browser.close()
+    except Exception as err:
+        out.errors.append(f"browser: {type(err).__name__}: {err}")
+
+
+async def _class(base: str, pid: int, page: Page, scenario: str, n: int, with_browser: bool) -> Outcome:
+    out = Outcome()
+    rng = random.Random(f"{page.name}/{scenario}")
+    stop = threading.Event()
+    browser = threading.Thread(target=_browser, args=(base, page, out, stop), daemon=True) if with_browser else None
+    rss0, cpu0 = _proc_stats(pid)
+    peak = rss0
+    start = time.perf_counter()
+    if browser is not None:
+        browser.start()
+    tasks = [
+        asyncio.create_task(_student(i, base, page, scenario, out, start, random.Random(rng.random())))
+        for i in range(n)
+    ]
+    while not all(t.done() for t in tasks):
+        await asyncio.sleep(0.25)
+        peak = max(peak, _proc_stats(pid)[0])
+    if browser is not None:
+        await asyncio.to_thread(browser.join, 120)
+        stop.set()
+    out.seconds = time.perf_counter() - start
+    rss1, cpu1 = _proc_stats(pid)
+    out.rss_mb, out.cpu_s = max(peak, rss1), cpu1 - cpu0
+    return out
+
+
+def _ms(values: list[float]) -> str:
+    if not values:
+        return "—"
+    s = summary([v * 1000 for v in values])
+    return f"p50 {s['median']:.0f}  p95 {s['p95']:.0f}  max {s['max']:.0f} ms"
+
+
+def run() -> Report:
+    from tools.live_server import live_server, server_pid
+
+    n = int(os.environ.get("CLASS_SIZE", STUDENTS))
+    only = os.environ.get("CLASS_PAGES")
+    scenarios = os.environ.get("CLASS_SCENARIOS", "follow,explore").split(",")
+    pages = [p for p in PAGES if not only or p.name in only.split(",")]
+    report = Report("classroom", f"A class on one server: {n} students per page, {MOVES} moves each, + 1 browser")
+    data: dict[str, Any] = {}
+    with live_server() as base:
+        pid = server_pid(base)
+        for page in pages:
+            for scenario in scenarios:
+                out = asyncio.run(_class(base, pid, page, scenario, n, with_browser=True))
+                label = f"{page.name} · {scenario}"
+                answers = summary([v * 1000 for v in out.answers]) if out.answers else None
+                errors = len(out.errors) + len(out.exceptions)
+                report.lines.append(
+                    f"  {label:<30} answer {_ms(out.answers)} (n={len(out.answers)})  errors {errors}  "
+                    f"open {_ms(out.opens)}"
+                )
+                if page.training:
+                    report.lines.append(f"  {'':<30} training to the end: {_ms(out.trainings)}")
+                browser = summary(out.browser) if out.browser else None
+                report.lines.append(
+                    f"  {'':<30} browser press → painted: "
+                    + (f"p50 {browser['median']:.0f}  max {browser['max']:.0f} ms" if browser else "—")
+                    + f"  ·  server RSS {out.rss_mb:.0f} MB, CPU {out.cpu_s:.1f} s in {out.seconds:.0f} s"
+                )
+                for e in (out.errors + out.exceptions)[:5]:
+                    report.lines.append(f"  {'':<30} ! {e[:160]}")
+                budget = TRAINING_P95_BUDGET if page.training and scenario == "explore" else P95_BUDGET
+                value = (summary(out.trainings)["p95"] if page.training and scenario == "explore" else None) or (
+                    answers["p95"] / 1000 if answers else float("inf")
+                )
+                report.checks += [
+                    Check(f"{label} p95", value, budget, "s"),
+                    Check(f"{label} errors", float(errors), 0.0, "count"),
+                ]
+                if page.training:
+                    report.checks.append(
+                        Check(f"{label} answer p95", answers["p95"] / 1000 if answers else float("inf"), 1.0, "s")
+                    )
+                data[label] = out.__dict__
+    report.data = data
+    return report
