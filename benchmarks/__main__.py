@@ -45,6 +45,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.2f} s"
     if unit == "count":
         return f"{value:.0f}"
+    if unit == "MB":
+        return f"{value:.0f} MB"
     return f"{value:.1f} ms"  # one decimal, so a MISS by a hair does not read "150 ms ≤ 150 ms"
 
 

@@ -5,7 +5,8 @@ teacher's link, then makes ``MOVES`` moves with ~``THINK_S`` seconds of thinking
 run and fetching its pictures:
 
 * **follow** the teacher: everyone opens the same link and makes the same moves (the page's first control,
-  one step up each time), a little out of step with each other;
+  one step up each time): the teacher moves every ``THINK_S`` seconds and each student makes that move
+  somewhere in the ``THINK_S`` that follow (students react within a couple of seconds, not all at once);
 * **explore**: everyone moves controls on their own — a random control of the page, a random ±1 step from
   where that student is.
 
@@ -129,7 +130,7 @@ async def _student(
         for n in range(MOVES):
             # follow: the teacher's move every THINK_S, each student a moment after it; explore: own pace
             if scenario == "follow":
-                due = start + ARRIVAL_S + (n + 1) * THINK_S + rng.uniform(0, 0.5)
+                due = start + ARRIVAL_S + (n + 1) * THINK_S + rng.uniform(0, THINK_S)
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 key, steps = _key(s, page.controls[0]), 1
             else:
@@ -213,6 +214,39 @@ async def _class(base: str, pid: int, page: Page, scenario: str, n: int, with_br
     return out
 
 
+SOAK_INTERACTIONS = 1000
+SOAK_GROWTH_MB = 100.0  # RSS after 1,000 interactions, over RSS after the first round
+
+
+async def _soak(base: str, pid: int, total: int) -> list[tuple[int, float]]:
+    """``total`` interactions by rounds of 20 students (each opens a page, makes 10 moves, leaves), the
+    pages in turn: (interactions so far, server RSS MB) after each round. Nothing per session may stay."""
+    done, rss, rng, i = 0, [(0, _proc_stats(pid)[0])], random.Random("soak"), 0
+    while done < total:
+        page = PAGES[i % len(PAGES)]
+        i += 1
+        counts = []
+
+        async def one(k: int, page: Page = page, counts: list = counts) -> None:
+            s = Student(base, page.path, page.query, TIMEOUT_S)
+            r = random.Random(rng.random())
+            try:
+                await s.open()
+                n = 1
+                for _ in range(10):
+                    await asyncio.sleep(r.uniform(0.0, 0.1))
+                    n += (await s.move(_key(s, r.choice(page.controls)), r.choice((-1, 1)))) is not None
+                counts.append(n)
+            finally:
+                await s.close()
+
+        await asyncio.gather(*(one(k) for k in range(20)), return_exceptions=True)
+        done += sum(counts)
+        await asyncio.sleep(1.0)  # let the server drop the closed sessions
+        rss.append((done, _proc_stats(pid)[0]))
+    return rss
+
+
 def _ms(values: list[float]) -> str:
     if not values:
         return "—"
@@ -264,5 +298,14 @@ def run() -> Report:
                         Check(f"{label} answer p95", answers["p95"] / 1000 if answers else float("inf"), 1.0, "s")
                     )
                 data[label] = out.__dict__
+        if os.environ.get("CLASS_SOAK", "1") != "0":
+            rss = asyncio.run(_soak(base, pid, SOAK_INTERACTIONS))
+            report.lines.append(
+                "  RSS over 1,000 interactions (20 students a round, the pages in turn): "
+                + ", ".join(f"{n}: {mb:.0f} MB" for n, mb in rss)
+            )
+            growth = rss[-1][1] - rss[1][1]  # after the first round: the pages' one-off imports and caches
+            report.checks.append(Check("server RSS growth over 1,000 interactions", growth, SOAK_GROWTH_MB, "MB"))
+            data["soak"] = rss
     report.data = data
     return report

@@ -4,7 +4,8 @@ What a browser does, in order: ``GET /<page>?<link>`` (the app's HTML), ``GET /_
 the ``_streamlit_xsrf`` cookie), then the websocket ``/_stcore/stream`` with the cookies, the ``streamlit``
 subprotocol and the XSRF token, and a ``rerun_script`` message carrying the link's query string and the page's
 name. Each run's ``ForwardMsg``s arrive until ``script_finished``; every picture the run shows (``st.image``
-and the ``<img src="/media/...">`` of our HTML) is then fetched, as the browser would.
+and the ``<img src="/media/...">`` of our HTML) is then fetched, as the browser would: once per URL (media
+URLs name their content, so a picture already on the page is not loaded again).
 
 Moving a widget sends the same ``rerun_script`` with that widget's new value (by its element id, learnt from
 the deltas); the other widgets keep the values the server holds for them. Loopback only: ``Student`` refuses a
@@ -93,6 +94,7 @@ class Student:
         self._http = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         self.widgets: dict[str, Widget] = {}
         self.values: dict[str, Any] = {}  # what this student set, by widget id (the browser's widget state)
+        self._fetched: set[str] = set()  # picture URLs already loaded (content-addressed: never refetched)
         self.page_hash = ""
         self._ws: Any = None
         self._reader: asyncio.Task | None = None
@@ -192,7 +194,8 @@ class Student:
         status = await asyncio.wait_for(self._run, self.timeout)
         run = Run(time.perf_counter() - self._sent, self._answered, status=status)
         run.exceptions = self._exceptions(self._run_msgs)
-        urls = self._media(self._run_msgs)
+        urls = [u for u in self._media(self._run_msgs) if u not in self._fetched]  # the browser has the others
+        self._fetched.update(urls)
         if urls:
             results = await asyncio.gather(*(self.get(u) for u in urls), return_exceptions=True)
             run.media = len(urls)

@@ -16,8 +16,25 @@ page opened while the thread loads waits for it).
 """
 
 import gc
+import os
 import threading
 import time
+
+THREADS = "ML_PLAYGROUND_TORCH_THREADS"
+
+
+def torch_threads() -> int:
+    """torch's intra-op threads: ``ML_PLAYGROUND_TORCH_THREADS``, else 1.
+
+    One, measured (issue 11, 40 students exploring Convolution on this 2-core machine): answer p95 1.12 s
+    with 1 thread, 1.57 s with 2, and 14 vs 18 s of server CPU. Sessions already run side by side; two
+    threads per operation only make them wait for each other (a waiting OpenMP thread spins). A single
+    student loses nothing measurable (the pictures are small); training a large MLP alone is slower.
+    """
+    try:
+        return max(1, int(os.environ.get(THREADS, "1")))
+    except ValueError:
+        return 1
 
 _lock = threading.Lock()
 _loaded = False
@@ -79,6 +96,6 @@ def _load() -> None:
     p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     p.grad = torch.ones_like(p)
     torch.optim.Adam([p], fused=True).step()  # the first optimizer step imports ~1 s of torch internals: pay it here
-    torch.set_num_threads(2)  # two cores: both for torch; Streamlit's own work is I/O-bound
+    torch.set_num_threads(torch_threads())
     gc.collect()
     gc.freeze()
