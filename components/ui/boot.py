@@ -36,6 +36,7 @@ def torch_threads() -> int:
     except ValueError:
         return 1
 
+
 _lock = threading.Lock()
 _loaded = False
 _soon = threading.Event()
