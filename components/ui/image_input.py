@@ -2,6 +2,11 @@
 
 Decoding is cached by the bytes' SHA-256, so a rerun never decodes again. A
 refused upload shows a translated message and the last good image stays.
+
+An upload lives only in the session (on the replica) that received it. A link that
+says ``<page>_image=upload`` can reach a session that never had one: the replica
+died and the browser reconnected to another (DESIGN §8), or the link was shared.
+The page then says so plainly and works on a sample until a photo is uploaded.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import numpy as np
 import pillow_heif
 import streamlit as st
 import torch
+from streamlit.runtime.uploaded_file_manager import DeletedFile, UploadedFile
 
 from components.compute.images import FORMATS, DecodedImage, ImageError, decode_image, to_tensor
 from components.figures.raster import picture
@@ -94,12 +100,35 @@ def load_sample(key: str) -> LoadedImage:
     return load_bytes(_sample_bytes(file), file, f"assets/images/{file}")
 
 
+def _lost_upload(page: str) -> bool:
+    """Whether "upload" was chosen, with nothing uploaded, by something other than this session's user.
+
+    True when this session has never held an upload for ``page`` and its user did not pick "upload"
+    in the select box: the choice came with the link (or from the browser, after a reconnection).
+    """
+    return not st.session_state.get(f"{page}_had_upload") and not st.session_state.get(f"{page}_picked_upload")
+
+
+def _upload(page: str) -> UploadedFile | None:
+    """This session's upload for ``page``, if the server holds it.
+
+    After a reconnection to another replica the browser still names the file it uploaded to the dead
+    one; this server never had it, and Streamlit keeps a ``DeletedFile`` (no bytes) in session state.
+    """
+    upload = st.session_state.get(f"{page}_upload")
+    return None if isinstance(upload, DeletedFile) else upload
+
+
 def _from_upload(page: str) -> LoadedImage | None:
     """The newest upload if it decodes, else ``None`` after saying why."""
-    upload = st.session_state.get(f"{page}_upload")
+    upload = _upload(page)
     if upload is None:
-        controls().info(t("image.upload_hint"))
+        if _lost_upload(page):
+            st.warning(t("image.upload_lost"), icon=":material/cloud_off:")
+        else:
+            controls().info(t("image.upload_hint"))
         return None
+    st.session_state[f"{page}_had_upload"] = True
     try:
         return load_bytes(upload.getvalue(), upload.name, upload.name)
     except ImageError as err:
@@ -118,11 +147,20 @@ def image_input(page: str, default: str = "cat") -> LoadedImage:
     options = [*SAMPLES, UPLOAD]
 
     def switch_to_upload() -> None:
-        if st.session_state.get(f"{page}_upload") is not None:
+        if _upload(page) is not None:
             st.session_state[key] = UPLOAD
 
+    def picked() -> None:  # the user chose in the select box (a link or a reconnection does not call this)
+        st.session_state[f"{page}_picked_upload"] = st.session_state.get(key) == UPLOAD
+
     choice = url_choice(
-        controls().selectbox, t("image.choose"), options, key, default, format_func=lambda k: t(f"image.sample.{k}")
+        controls().selectbox,
+        t("image.choose"),
+        options,
+        key,
+        default,
+        format_func=lambda k: t(f"image.sample.{k}"),
+        on_change=picked,
     )
     controls().file_uploader(
         t("image.upload"),
