@@ -15,6 +15,7 @@ the environment, or a fresh random one shared by this cluster's replicas).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import ctypes
 import os
@@ -63,6 +64,22 @@ def _stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+async def _warm(urls: list[str]) -> None:
+    """Open the home page once on every replica: it loads torch and the pages in the background (the
+    app's ``load_soon``), so the first student a replica gets — after a failover, say — does not wait
+    ~7 s for those imports."""
+    from benchmarks.classroom import Student
+
+    async def one(url: str) -> None:
+        s = Student(url, "")
+        try:
+            await s.open()
+        finally:
+            await s.close()
+
+    await asyncio.gather(*(one(u) for u in urls))
 
 
 @dataclass
@@ -123,6 +140,7 @@ class Cluster:
             self.replicas.append(Replica(f"replica{i + 1}", port, proc))
         for r in self.replicas:
             wait_healthy(r.port)
+        asyncio.run(_warm([f"http://127.0.0.1:{r.port}" for r in self.replicas]))
         self.config.write_text(balancer.loopback([r.port for r in self.replicas], self.front_port))
         subprocess.run([HAPROXY, "-c", "-q", "-f", str(self.config)], check=True)
         self.haproxy = self._spawn([HAPROXY, "-f", str(self.config), "-db"], "haproxy.log")
