@@ -29,11 +29,14 @@ import random
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.classroom import Run, Student
+from websockets.exceptions import ConnectionClosed
+
+from benchmarks.classroom import Run, Student, StudentError
 from benchmarks.common import Check, Report, summary
 
 STUDENTS = 40
@@ -214,6 +217,70 @@ async def _class(base: str, pid: int, page: Page, scenario: str, n: int, with_br
     return out
 
 
+LOST = (StudentError, OSError, TimeoutError, ConnectionClosed)  # a move on a replica that died
+FAILOVER_STUDENTS = 40
+FAILOVER_SECONDS = 24.0  # the lesson the students are in
+KILL_AT = 10.0  # seconds into it, one replica dies
+RECOVERY_BUDGET = 5.0
+
+
+async def _failover(front: str, kill: Callable[[str], None], page: Page, n: int) -> dict[str, Any]:
+    """``n`` students explore ``page`` through the balancer; at ``KILL_AT`` replica 1 (about half the class:
+    new browsers go round robin) is killed. Its students reconnect, as the browser does, and rerun their link
+    on the survivor.
+
+    Returns: recovery seconds per student of the dead replica (kill → a run answered on the survivor), the
+    answers of the other students during the 10 s after the kill, and errors (a student that never came
+    back, a move that failed on a live replica)."""
+    rng = random.Random("failover")
+    out: dict[str, Any] = {"recovery": [], "others": [], "errors": [], "moved": 0, "killed": None}
+    killed_at: list[float] = []
+    started = time.perf_counter()
+
+    async def student(i: int, r: random.Random) -> None:
+        await asyncio.sleep(r.uniform(0, 3.0))
+        s = Student(front, page.path, page.query, TIMEOUT_S)
+        try:
+            await s.open()
+            while time.perf_counter() - started < FAILOVER_SECONDS:
+                await asyncio.sleep(r.uniform(0.5, 1.5))
+                mine = s.replica
+                try:
+                    run = await s.move(_key(s, r.choice(page.controls)), r.choice((-1, 1)))
+                except LOST as err:
+                    if not killed_at or mine != out["killed"]:
+                        out["errors"].append(f"student {i} on {mine}: {type(err).__name__}: {err}")
+                        return
+                    for _ in range(120):  # the browser retries; so does the student, for up to 30 s
+                        try:
+                            await s.reconnect()
+                            break
+                        except LOST:
+                            await asyncio.sleep(0.25)
+                    else:
+                        out["errors"].append(f"student {i}: never came back after the kill")
+                        return
+                    out["recovery"].append(time.perf_counter() - killed_at[0])
+                    continue
+                if run is not None:
+                    out["moved"] += 1
+                    if killed_at and mine != out["killed"] and time.perf_counter() - killed_at[0] < 10:
+                        out["others"].append(run.pictures if run.pictures is not None else run.seconds)
+        except Exception as err:
+            out["errors"].append(f"student {i}: {type(err).__name__}: {err}")
+        finally:
+            await s.close()
+
+    async def killer() -> None:
+        await asyncio.sleep(KILL_AT)
+        out["killed"] = "replica1"  # round robin put about half of the class there
+        kill(out["killed"])
+        killed_at.append(time.perf_counter())
+
+    await asyncio.gather(killer(), *(student(i, random.Random(rng.random())) for i in range(n)))
+    return out
+
+
 SOAK_INTERACTIONS = 1000
 SOAK_GROWTH_MB = 100.0  # RSS after 1,000 interactions, over RSS after the first round
 
@@ -307,5 +374,48 @@ def run() -> Report:
             growth = rss[-1][1] - rss[1][1]  # after the first round: the pages' one-off imports and caches
             report.checks.append(Check("server RSS growth over 1,000 interactions", growth, SOAK_GROWTH_MB, "MB"))
             data["soak"] = rss
+    if os.environ.get("CLASS_FAILOVER", "1") != "0":
+        _replicas(report, data, pages, n)
     report.data = data
     return report
+
+
+def _replicas(report: Report, data: dict[str, Any], pages: list[Page], n: int) -> None:
+    """Two replicas behind HAProxy on this machine: explore against one server, then a replica killed."""
+    from deploy.cluster import Cluster, haproxy_available
+
+    if not haproxy_available():
+        report.lines.append("  (no HAProxy: the two-replica runs are left out; apt-get install haproxy)")
+        return
+    with tempfile.TemporaryDirectory() as logs, Cluster(2, log_dir=Path(logs)) as cluster:
+        pid = cluster.replicas[0].pid
+        for page in [p for p in pages if p.name in ("Convolution", "Gradient descent")]:
+            out = asyncio.run(_class(cluster.url, pid, page, "explore", n, with_browser=False))
+            report.lines.append(
+                f"  2 replicas · {page.name} · explore   answer {_ms(out.answers)}  errors "
+                f"{len(out.errors) + len(out.exceptions)}"
+            )
+            data[f"2 replicas · {page.name} · explore"] = out.__dict__
+        page = next((p for p in pages if p.name == "Convolution"), PAGES[0])
+
+        def kill(name: str) -> None:
+            cluster.kill_replica(next(i for i, r in enumerate(cluster.replicas) if r.name == name))
+
+        fo = asyncio.run(_failover(cluster.url, kill, page, FAILOVER_STUDENTS))
+    rec = summary(fo["recovery"]) if fo["recovery"] else None
+    report.lines.append(
+        f"  failover ({FAILOVER_STUDENTS} students exploring {page.name}, {fo['killed']} killed at {KILL_AT:.0f} s): "
+        + (
+            f"{len(fo['recovery'])} students back on the survivor in p50 {rec['median']:.2f} s, max {rec['max']:.2f} s"
+            if rec
+            else "nobody was on the killed replica"
+        )
+        + f"; the others during the 10 s after: {_ms(fo['others'])}; errors {len(fo['errors'])}; {fo['moved']} moves"
+    )
+    for e in fo["errors"][:5]:
+        report.lines.append(f"  {'':<30} ! {e[:160]}")
+    report.checks += [
+        Check("failover: students back on a survivor (max)", rec["max"] if rec else float("inf"), RECOVERY_BUDGET, "s"),
+        Check("failover: errors", float(len(fo["errors"])), 0.0, "count"),
+    ]
+    data["failover"] = fo

@@ -120,6 +120,9 @@ class Student:
         link = f"/{self.page}" + (f"?{self.query}" if self.query else "")
         await self.get(link)
         await self.get("/_stcore/health")
+        return await self._connect_and_run()
+
+    async def _connect_and_run(self) -> Run:
         token = self._cookie("_streamlit_xsrf") or "PLACEHOLDER_AUTH_TOKEN"
         ws_url = "ws" + self.base[4:] + "/_stcore/stream"
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
@@ -133,6 +136,19 @@ class Student:
         )
         self._reader = asyncio.create_task(self._read())
         return await self._rerun([])
+
+    @property
+    def replica(self) -> str | None:
+        """The replica a balancer keeps this student on (HAProxy's ``SERVERID`` cookie), if any."""
+        return self._cookie("SERVERID")
+
+    async def reconnect(self) -> Run:
+        """What the browser does when its websocket drops: connect again (through the balancer, which sends
+        it to a live replica) and rerun the page with the link as it is now (every setting is in it)."""
+        await self.close()
+        self.page_hash, self.widgets, self.values, self._ws = "", {}, {}, None
+        await self.get("/_stcore/health")
+        return await self._connect_and_run()
 
     async def close(self) -> None:
         if self._ws is not None:
