@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -140,7 +141,10 @@ class Cluster:
             self.replicas.append(Replica(f"replica{i + 1}", port, proc))
         for r in self.replicas:
             wait_healthy(r.port)
-        asyncio.run(_warm([f"http://127.0.0.1:{r.port}" for r in self.replicas]))
+        urls = [f"http://127.0.0.1:{r.port}" for r in self.replicas]
+        warm = threading.Thread(target=asyncio.run, args=(_warm(urls),))  # its own event loop: callers may run one
+        warm.start()
+        warm.join()
         self.config.write_text(balancer.loopback([r.port for r in self.replicas], self.front_port))
         subprocess.run([HAPROXY, "-c", "-q", "-f", str(self.config)], check=True)
         self.haproxy = self._spawn([HAPROXY, "-f", str(self.config), "-db"], "haproxy.log")

@@ -5,40 +5,19 @@ Without Chromium they skip, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tools.live_server import chromium_available, launch_chromium, live_server, wait_idle
+from tests.conftest import require_chromium
+from tools.live_server import live_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _require_chromium() -> None:
-    if chromium_available():
-        return
-    message = "Chromium not found at /usr/bin/chromium (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true: browser tests must run. {message}")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def server_url():
-    _require_chromium()
+    require_chromium()
     with live_server() as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

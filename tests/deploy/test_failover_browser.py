@@ -18,15 +18,15 @@ replaced by the sample with a plain notice, and uploading it again works on the 
 from __future__ import annotations
 
 import io
-import os
 import time
 
 import pytest
 from PIL import Image
 
 from deploy.cluster import Cluster
+from tests.conftest import require_chromium
 from tests.deploy.conftest import require_haproxy
-from tools.live_server import chromium_available, launch_chromium, wait_idle
+from tools.live_server import wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -70,32 +70,12 @@ _DRAWN = f"""() => {{
 }}"""
 
 
-def _require_chromium() -> None:
-    if chromium_available():
-        return
-    message = "Chromium not found at /usr/bin/chromium (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true: browser tests must run. {message}")
-    pytest.skip(message)
-
-
 @pytest.fixture
 def cluster(tmp_path):
     require_haproxy()
-    _require_chromium()
+    require_chromium()
     with Cluster(n=2, log_dir=tmp_path) as c:
         yield c
-
-
-@pytest.fixture
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 class Student:
