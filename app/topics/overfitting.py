@@ -57,7 +57,7 @@ labels = {k: t(f"fit.label_{k}") for k in LABELS}
 labels |= {"x": "x" if data.task == "regression" else "x₁", "y": "y" if data.task == "regression" else "x₂"}
 
 
-shown: dict = {}  # the figure this run drew last
+last_figure: dict = {}  # the figure this run drew last
 
 
 def draw(tr) -> None:
@@ -68,8 +68,8 @@ def draw(tr) -> None:
         (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
         (tr.train_losses, tr.test_losses), best, labels, train.epochs,
     )  # fmt: skip
-    if fig != shown.get("figure"):  # the same figure twice in a run would be a duplicate element
-        shown["figure"] = fig
+    if fig != last_figure.get("figure"):  # the same figure twice in a run would be a duplicate element
+        last_figure["figure"] = fig
         with chart:
             show_figure(fig)
     progress.progress(tr.epoch / train.epochs, text=_status(tr))

@@ -131,17 +131,13 @@ class Training:
 
     Attributes:
         stopped: this session stopped watching ("Stop"); the run goes on only if others watch it.
+        shown: ``(epoch, done)`` this session drew last.
     """
 
     key: tuple
     run: SharedRun
     stopped: bool = False
-
-    @property
-    def trainer(self) -> Trainer:
-        return self.run.trainer
-
-    shown: tuple[int, bool] | None = None  # (epoch, done) this session drew last
+    shown: tuple[int, bool] | None = None
 
     def read(self, look: Callable[[Trainer], T]) -> T:
         """``look(trainer)`` while no worker trains it (save the curves)."""
