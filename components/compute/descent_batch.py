@@ -9,6 +9,7 @@ arithmetic, dominates a one-point optimisation.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -16,6 +17,7 @@ import torch
 from components.compute.descent import (
     DIVERGE_FACTOR,
     GRAD_TOL,
+    SURFACES,
     Fn,
     Path,
     Point,
@@ -23,7 +25,9 @@ from components.compute.descent import (
     RunSpec,
     _check_run,
     make_optimizer,
+    surface_function,
 )
+from components.compute.expressions import parse_expression
 
 F64 = {"dtype": torch.float64}
 
@@ -87,3 +91,16 @@ def descend_many(f: Fn, start: Point, runs: list[RunSpec], region: Region) -> li
         if not active:
             break
     return [_path(torch.tensor(r, dtype=torch.float64).reshape(-1, 5), d) for r, d in zip(rows, diverged, strict=True)]
+
+
+@functools.lru_cache(maxsize=32)
+def keyed_surface(key: tuple) -> Fn:
+    """The function a page's surface key names: ``(name,)`` or ``("bowl", condition, angle)`` for a
+    :data:`SURFACES` entry, ``(tag, text)`` for a typed formula of ``x`` and ``y`` (parsed again, safely)."""
+    return surface_function(*key) if key[0] in SURFACES else parse_expression(key[1], ("x", "y"))
+
+
+def descend_keyed(key: tuple, start: Point, runs: list[RunSpec], region: Region) -> list[Path]:
+    """``descend_many`` on the surface ``key`` names: plain data in, plain data out, so another process can
+    compute it (``components.ui.shared.ComputeProcess``)."""
+    return descend_many(keyed_surface(key), start, runs, region)

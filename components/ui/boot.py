@@ -100,3 +100,6 @@ def _load() -> None:
     torch.set_num_threads(torch_threads())
     gc.collect()
     gc.freeze()
+    from components.ui.shared import COMPUTE
+
+    COMPUTE.start(torch_threads())  # after the freeze: its threads and pipes are not import-time objects

@@ -17,13 +17,13 @@ from components.compute.descent import (
     surface_function,
     surface_grid,
 )
-from components.compute.descent_batch import descend_many
+from components.compute.descent_batch import descend_keyed
 from components.figures.descent import landscape_image
 from components.ui.derivatives import parse_or_keep
 from components.ui.i18n import t
 from components.ui.plot_click import plot_click
 from components.ui.present import controls
-from components.ui.shared import SharedCache, single_flight
+from components.ui.shared import COMPUTE, SharedCache, single_flight
 from components.ui.state import bound, clamp_state, url_choice
 
 CUSTOM = "custom"
@@ -200,7 +200,7 @@ def paths(land: Landscape, start: tuple[float, float], runs: list[RunSpec]) -> l
                     todo[key] = max(todo.get(key, 0), ahead)
             if todo:
                 missing = [replace(key[2], steps=n) for key, n in todo.items()]
-                computed = descend_many(land.f, start, missing, land.region)
+                computed = COMPUTE.call(descend_keyed, land.key, start, missing, land.region)
                 for key, run, path in zip(todo, missing, computed, strict=True):
                     PATHS.put(key, (run.steps, path))
                     found[key] = path

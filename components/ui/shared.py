@@ -9,19 +9,26 @@ opens the teacher's link asks for the same results forty times. So:
 * ``TrainingPool`` trains models for every session: one run per distinct experiment, trained by a bounded
   set of worker threads, round robin, so every watched run makes progress and interactive reruns keep a core.
   A session with the same settings attaches to the run already there (the 40th student sees the teacher's
-  curves at once); a run nobody watches any more is paused, not trained.
+  curves at once); a run nobody watches any more is paused, not trained;
+* ``ComputeProcess`` runs the heaviest pure computations of a rerun (gradient-descent paths) in a worker
+  process of their own: the server's Python runs one thread at a time, and forty sessions' reruns already
+  fill that one; the worker uses the machine's other core.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import multiprocessing
 import os
+import sys
 import threading
 import time
+import types
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -272,3 +279,117 @@ class TrainingPool:
                 return
             spent = time.perf_counter() - start
         run.chunk = max(1, min(5000, round(run.chunk * self.turn_seconds / max(spent, 1e-4))))
+
+
+# --------------------------------------------------------------------------- worker process
+
+WORKERS = "ML_PLAYGROUND_COMPUTE_WORKERS"
+
+
+def compute_workers() -> int:
+    """Worker processes for pure computations: ``ML_PLAYGROUND_COMPUTE_WORKERS``, else 1 (0: in the server)."""
+    try:
+        return max(0, int(os.environ.get(WORKERS, "1")))
+    except ValueError:
+        return 1
+
+
+def _worker_ready(threads: int) -> int:
+    """Run first in a new worker: its torch thread count, the imports done (the first call is then quick)."""
+    import torch
+
+    import components.compute.descent_batch  # noqa: F401
+
+    torch.set_num_threads(threads)
+    return os.getpid()
+
+
+@contextlib.contextmanager
+def _no_main_script() -> Iterator[None]:
+    """A spawned process first imports its parent's ``__main__``. In a Streamlit server that is the app script
+    of the run starting it: each worker would run the app and start a worker of its own, without end. Hide it
+    while the workers are spawned; they need nothing from it."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__: nothing to import
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+class ComputeProcess:
+    """Calls of plain functions on plain data, made in ``workers`` processes of their own.
+
+    ``call(fn, *args)`` returns ``fn(*args)``: from a worker once one is ready, else computed right here (while
+    the workers start, with ``workers=0``, or when one died: the pool is then started again). ``fn`` must be
+    a module-level function, its arguments and result picklable, and its result the same wherever it runs.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self.threads = 1  # torch's intra-op threads in each worker
+        self._pool: ProcessPoolExecutor | None = None
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self.pids: list[int] = []  # the workers' process ids, once ready (tests and benchmarks read them)
+        self.remote = 0  # calls answered by a worker
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def start(self, threads: int | None = None) -> None:
+        """Start the workers in the background (a no-op when started or ``workers=0``)."""
+        with self._lock:
+            self.threads = threads or self.threads
+            if self.workers < 1 or self._pool is not None:
+                return
+            # spawn, not fork: the server runs threads (Tornado, torch) that a forked child would inherit broken.
+            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = pool
+        with _no_main_script():  # each submit spawns a worker until there are ``workers`` (none later)
+            warm = [pool.submit(_worker_ready, self.threads) for _ in range(self.workers)]
+
+        def ready(_: Future) -> None:
+            if all(f.done() for f in warm) and not any(f.cancelled() or f.exception() for f in warm):
+                self.pids = sorted({f.result() for f in warm})
+                self._ready.set()
+
+        for f in warm:
+            f.add_done_callback(ready)
+
+    def call(self, fn: Callable[..., V], *args: Any) -> V:
+        pool = self._pool if self._ready.is_set() else None
+        if pool is None:
+            return fn(*args)
+        try:
+            result = pool.submit(fn, *args).result()
+        except BrokenProcessPool:  # a worker died: start again, answer from here meanwhile
+            self._restart(pool)
+            return fn(*args)
+        except RuntimeError as err:
+            if "after shutdown" not in str(err):  # fn's own error (torch raises RuntimeError too)
+                raise
+            return fn(*args)  # shut down at exit
+        self.remote += 1
+        return result
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is not broken:
+                return
+            self._ready.clear()
+            self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.start()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._ready.clear()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+COMPUTE = ComputeProcess(compute_workers())  # the server's worker, started by ``boot.load()``

@@ -1,15 +1,23 @@
-"""components.ui.shared: one computation per key for every session, bounded; shared training runs."""
+"""components.ui.shared: one computation per key for every session, bounded; shared training runs; the worker
+process."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import threading
 import time
+import types
 
 import pytest
+import torch
 
 from components.compute.datasets import DataSpec, make_data
+from components.compute.descent import RunSpec
+from components.compute.descent_batch import descend_keyed, descend_many, keyed_surface
 from components.compute.overfitting import ModelSpec, Trainer, TrainSpec
-from components.ui.shared import SharedCache, TrainingPool, single_flight
+from components.ui.shared import ComputeProcess, SharedCache, TrainingPool, single_flight
 
 # --------------------------------------------------------------------------- SharedCache
 
@@ -208,3 +216,95 @@ def test_sessions_attaching_at_the_same_moment_get_one_run():
         th.join()
     assert all(r is runs[0] for r in runs) and pool.trained == 1
     _wait(pool, runs[0], "s")  # and that run is the one the pool trains
+
+
+# --------------------------------------------------------------------------- ComputeProcess
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _fail() -> None:
+    raise ValueError("refused")
+
+
+@pytest.fixture(scope="module")
+def compute():
+    process = ComputeProcess(1)
+    process.start()
+    _ready(process)
+    yield process
+    process.close()
+
+
+def test_compute_process_answers_from_a_worker(compute):
+    assert compute.ready and compute.pids
+    pid = compute.call(_pid)
+    assert pid in compute.pids and pid != os.getpid()
+
+
+def test_compute_process_passes_the_functions_own_errors_on(compute):
+    with pytest.raises(ValueError, match="refused"):
+        compute.call(_fail)
+    assert compute.call(_pid) != os.getpid()  # still there afterwards
+
+
+def test_compute_process_without_workers_computes_here():
+    process = ComputeProcess(0)
+    process.start()
+    assert not process.ready and process.call(_pid) == os.getpid()
+
+
+def _ready(process: ComputeProcess) -> None:
+    deadline = time.monotonic() + 60
+    while not process.ready and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.ready
+
+
+def test_compute_process_survives_a_dead_worker():
+    process = ComputeProcess(1)
+    process.start()
+    try:
+        _ready(process)
+        (dead,) = process.pids
+        os.kill(dead, signal.SIGKILL)  # the worker dies between two calls
+        time.sleep(0.5)
+        assert process.call(_pid) == os.getpid()  # answered here while a new worker starts
+        _ready(process)
+        assert process.pids != [dead] and process.call(_pid) in process.pids
+    finally:
+        process.close()
+
+
+def test_descent_from_a_worker_equals_the_one_here(compute):
+    """The page's paths come from the worker: the same bits as computed in the server."""
+    region = ((-2.0, 2.0), (-1.0, 3.0))
+    runs = [RunSpec("sgd", 0.001, None, 120), RunSpec("adam", 0.05, 0.8, 120), RunSpec("rmsprop", 0.01, 0.9, 40)]
+    for key in [("rosenbrock",), ("bowl", 30.0, 45), ("custom", "sin(x) * y**2 + x**2")]:
+        there = compute.call(descend_keyed, key, (-1.2, 1.0), runs, region)
+        here = descend_many(keyed_surface(key), (-1.2, 1.0), runs, region)
+        for a, b in zip(there, here, strict=True):
+            assert torch.equal(a.xs, b.xs) and torch.equal(a.ys, b.ys) and torch.equal(a.grads, b.grads)
+            assert (a.diverged_at, a.converged_at) == (b.diverged_at, b.converged_at)
+
+
+def test_workers_do_not_run_the_script_that_started_them(tmp_path, monkeypatch):
+    """In a Streamlit server ``__main__`` is the app script being run: a worker importing it would run the app
+    and start a worker of its own, and so on without end."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "app_script.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    process = ComputeProcess(1)
+    process.start()
+    try:
+        _ready(process)
+        assert process.call(_pid) in process.pids
+    finally:
+        process.close()
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake  # put back
