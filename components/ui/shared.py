@@ -294,13 +294,21 @@ def compute_workers() -> int:
         return 1
 
 
-def _worker_ready(threads: int) -> int:
-    """Run first in a new worker: its torch thread count, the imports done (the first call is then quick)."""
+def _worker_ready(threads: int, server: int) -> int:
+    """Run first in a new worker: its torch thread count, the imports done (the first call is then quick), and
+    a watch on the server: a server killed outright (``kill -9``) cannot stop its workers, so they go alone."""
     import torch
 
     import components.compute.descent_batch  # noqa: F401
 
     torch.set_num_threads(threads)
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
     return os.getpid()
 
 
@@ -349,7 +357,7 @@ class ComputeProcess:
             pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
             self._pool = pool
         with _no_main_script():  # each submit spawns a worker until there are ``workers`` (none later)
-            warm = [pool.submit(_worker_ready, self.threads) for _ in range(self.workers)]
+            warm = [pool.submit(_worker_ready, self.threads, os.getpid()) for _ in range(self.workers)]
 
         def ready(_: Future) -> None:
             if all(f.done() for f in warm) and not any(f.cancelled() or f.exception() for f in warm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -308,3 +309,22 @@ def test_workers_do_not_run_the_script_that_started_them(tmp_path, monkeypatch):
         process.close()
     assert not marker.exists()
     assert sys.modules["__main__"] is fake  # put back
+
+
+def test_workers_leave_with_a_server_killed_outright():
+    """``kill -9`` of a replica (issue 11's failover) must not leave its worker behind."""
+    code = (
+        "import os, time\n"
+        "from components.ui.shared import ComputeProcess\n"
+        "p = ComputeProcess(1); p.start()\n"
+        "while not p.ready: time.sleep(0.05)\n"
+        "print(*p.pids, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+    pids = [int(pid) for pid in out.split()]
+    assert pids
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(os.path.exists(f"/proc/{pid}") for pid in pids)
