@@ -10,11 +10,12 @@ run and fetching its pictures:
 * **explore**: everyone moves controls on their own — a random control of the page, a random ±1 step from
   where that student is.
 
-While the students work, one real Chromium (``bench_controls``' press) moves the same first control and is
-timed from key press to painted page. Reported per page and scenario: p50 / p95 / max of the answer
-(request sent → run finished and its pictures fetched), errors (timeouts, lost connections, pictures that
-did not load, exceptions drawn), training time apart (Overfitting retrains on every move), the browser's
-press, and the server's peak RSS and CPU.
+The teacher's real Chromium opens the link first (it is on the projector before the class opens it); while
+the students work, it (``bench_controls``' press) moves the same first control and is timed from key press
+to painted page. Reported per page and scenario: p50 / p95 / max of the answer (request sent → run finished
+and its pictures fetched), errors (timeouts, lost connections, pictures that did not load, exceptions
+drawn), training time apart (Overfitting retrains on every move), the browser's press, and the server's peak
+RSS and CPU.
 
 ``python -m benchmarks classroom`` (also in ``make classroom``); ``CLASS_SIZE``, ``CLASS_PAGES``
 (e.g. ``Overfitting,Gradient descent``) and ``CLASS_SCENARIOS`` (``follow,explore``) narrow a run.
@@ -162,8 +163,9 @@ def _proc_stats(pid: int) -> tuple[float, float]:
     return rss, 0.0
 
 
-def _browser(base: str, page: Page, out: Outcome, stop: threading.Event) -> None:
-    """One real Chromium on the page while the class works: presses of the first control, timed."""
+def _browser(base: str, page: Page, out: Outcome, stop: threading.Event, shown: threading.Event) -> None:
+    """One real Chromium on the page while the class works (the teacher's projector): presses of the first
+    control, timed. ``shown`` is set once the page is painted (or the browser failed)."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks import bench_controls as bc
@@ -175,6 +177,7 @@ def _browser(base: str, page: Page, out: Outcome, stop: threading.Event) -> None
             browser = launch_chromium(p)
             context = browser.new_context(viewport=bc.VIEWPORT, locale="en-US")
             tab = bc._open(context, base, case, "", Path(tmp))
+            shown.set()
             for _ in range(BROWSER_PRESSES):
                 if stop.is_set():
                     break
@@ -189,18 +192,25 @@ def _browser(base: str, page: Page, out: Outcome, stop: threading.Event) -> None
             browser.close()
     except Exception as err:
         out.errors.append(f"browser: {type(err).__name__}: {err}")
+    finally:
+        shown.set()
 
 
 async def _class(base: str, pid: int, page: Page, scenario: str, n: int, with_browser: bool) -> Outcome:
+    """The teacher's browser opens the link first (it is on the projector before the class opens it), then
+    the class arrives within ``ARRIVAL_S``."""
     out = Outcome()
     rng = random.Random(f"{page.name}/{scenario}")
-    stop = threading.Event()
-    browser = threading.Thread(target=_browser, args=(base, page, out, stop), daemon=True) if with_browser else None
+    stop, shown = threading.Event(), threading.Event()
+    browser = (
+        threading.Thread(target=_browser, args=(base, page, out, stop, shown), daemon=True) if with_browser else None
+    )
     rss0, cpu0 = _proc_stats(pid)
     peak = rss0
-    start = time.perf_counter()
     if browser is not None:
         browser.start()
+        await asyncio.to_thread(shown.wait, 120)
+    start = time.perf_counter()
     tasks = [
         asyncio.create_task(_student(i, base, page, scenario, out, start, random.Random(rng.random())))
         for i in range(n)
