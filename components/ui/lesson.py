@@ -2,9 +2,11 @@
 
 A step is the page's defaults plus a few settings, a sentence for the teacher to
 say and a question for the class (``lessons.<page>.<id>.title|say|ask`` in the
-catalogs). The step is in the link (``?step=3``). A link with only the step opens
-the step's settings; a link with settings of its own is the exact view (the step's
-words on top), so a link copied at step 3 after a few changes reopens exactly.
+catalogs). The step is in the link (``?step=3``). A link opens the step's settings
+with the link's own settings on top, so a link copied at step 3 after a few changes
+reopens exactly. A bound widget leaves a setting at its page default out of the
+link; a step setting the teacher put back to the page default is therefore named in
+``?step_off=`` (else reopening would fill the step's value in again).
 
 "Predict, then reveal": with the switch on, the page's key number is hidden
 (``masked``) until the teacher reveals it; any change of the settings hides it again.
@@ -21,9 +23,10 @@ import streamlit as st
 from components.ui.fragments import in_section_rerun
 from components.ui.i18n import t
 from components.ui.present import is_present, set_places
-from components.ui.state import restore_defaults
+from components.ui.state import defaults_of, restore_defaults
 
 STEP = "step"  # URL parameter
+STEP_OFF = "step_off"  # URL parameter: the step's settings the view has at their page default instead
 PREDICT = "predict"  # URL parameter and session key of the switch
 _APPLIED = "_lesson_applied"  # {page prefix: the step the settings were set from}
 _REVEALED = "_lesson_revealed"  # the settings the answer was revealed for
@@ -77,14 +80,15 @@ def go(lesson: Lesson, k: int) -> None:
         st.query_params[STEP] = str(k)
     elif STEP in st.query_params:
         del st.query_params[STEP]
+    if STEP_OFF in st.query_params:
+        del st.query_params[STEP_OFF]
     st.session_state.setdefault(_APPLIED, {})[lesson.prefix] = str(k) if k else None
     st.session_state.pop(_REVEALED, None)
 
 
 def _arrive(lesson: Lesson) -> int:
-    """The current step. A link that holds only ``?step=N`` (typed, or shared before any change) gets the
-    step's settings; a link that holds settings of the page is the view itself and is kept as it is (a
-    setting changed back to its default is not in the link, so the step must not fill it in)."""
+    """The current step. A link with ``?step=N`` gets the step's settings, except those the link sets
+    itself and those it names in ``?step_off=`` (put back to the page default)."""
     raw, applied = _requested(), st.session_state.setdefault(_APPLIED, {})
     if raw is None:
         applied[lesson.prefix] = None
@@ -96,11 +100,27 @@ def _arrive(lesson: Lesson) -> int:
         applied[lesson.prefix] = None
         return 0
     if applied.get(lesson.prefix) != raw:
-        if not any(key.startswith(f"{lesson.prefix}_") for key in st.query_params):
-            for key, value in lesson.steps[k - 1].settings.items():
+        off = set(str(st.query_params.get(STEP_OFF, "")).split(","))
+        for key, value in lesson.steps[k - 1].settings.items():
+            if key not in st.query_params and key not in off:
                 st.session_state[key] = value
         applied[lesson.prefix] = raw
     return k
+
+
+def _mark_off(lesson: Lesson, step: Step) -> None:
+    """Name in the link the step's settings now at their page default (their widgets leave them out)."""
+    defaults = defaults_of(lesson.prefix, lesson.settings_type, dict(lesson.extra))
+    off = sorted(
+        key
+        for key, value in step.settings.items()
+        if key in defaults and value != defaults[key] and st.session_state.get(key, value) == defaults[key]
+    )
+    if off:
+        if st.query_params.get(STEP_OFF) != ",".join(off):
+            st.query_params[STEP_OFF] = ",".join(off)
+    elif STEP_OFF in st.query_params:
+        del st.query_params[STEP_OFF]
 
 
 def _signature() -> tuple:
@@ -144,6 +164,8 @@ def lesson_bar(lesson: Lesson) -> None:
     presentation view also the step's controls and the folded panel of all settings.
     Call right after the page's title, before its settings widgets."""
     k, n = _arrive(lesson), len(lesson.steps)
+    if k:
+        _mark_off(lesson, lesson.steps[k - 1])
     with st.container(key="lesson_strip", border=True):
         bar = st.container(horizontal=True, vertical_alignment="center", key="lesson_bar")
         bar.button(t("lesson.previous"), on_click=go, args=(lesson, max(0, k - 1)), disabled=k == 0,

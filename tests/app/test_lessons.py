@@ -67,13 +67,27 @@ def test_next_and_previous_walk_the_steps_and_keep_the_link():
     assert at.session_state["conv_kernel"] == "sobel_x"  # back at the page's defaults
 
 
-def test_a_link_with_settings_is_the_view_itself():
-    # Copied at step 1 (box blur 5x5, padding 2) after the teacher set size 7 and padding back to its default 1:
-    at = open_page("convolution", step="1", conv_kernel="box_blur", conv_size="7")
+def test_a_link_holds_the_step_and_the_teacher_s_changes_on_top():
+    # Copied at step 1 (box blur 5x5, padding 2) after the teacher set size 7:
+    at = open_page("convolution", step="1", conv_size="7")
     ok(at)
     assert at.session_state["conv_size"] == 7 and at.session_state["conv_kernel"] == "box_blur"
-    assert at.session_state["conv_padding"] == 1  # the default the link left out, not the step's 2
+    assert at.session_state["conv_padding"] == 2  # the step's, the link left it out
     assert any("Step 1/5" in str(m.value) for m in at.markdown)
+
+
+def test_a_step_setting_put_back_to_the_page_default_is_named_in_the_link():
+    at = open_page("convolution")
+    at.button(key="lesson_next").click().run()
+    assert at.session_state["conv_padding"] == 2 and "step_off" not in at.query_params
+    at.slider(key="conv_padding").set_value(1).run()  # the page's default padding
+    ok(at)
+    assert at.query_params["step_off"] in ("conv_padding", ["conv_padding"])
+    again = open_page("convolution", step="1", step_off="conv_padding")  # the copied link, reopened
+    ok(again)
+    assert again.session_state["conv_padding"] == 1 and again.session_state["conv_size"] == 5
+    at.slider(key="conv_padding").set_value(3).run()
+    assert "step_off" not in at.query_params
 
 
 @pytest.mark.parametrize("page", [p.module for p in PAGES if p.url_path])
