@@ -83,7 +83,8 @@ def one_d() -> None:
     rates[2].metric(t("deriv.m_secant"), fmt(tan.secant_slope, 5), help=t("deriv.m_secant_help"))
     amounts[0].metric(t("deriv.m_dy"), fmt(tan.delta_y, 5), help=t("deriv.m_dy_help"))
     amounts[1].metric(t("deriv.m_differential"), masked(fmt(tan.differential, 5)), help=t("deriv.m_differential_help"))
-    amounts[2].metric(t("deriv.m_gap"), fmt(abs(tan.delta_y - tan.differential), 3), help=t("deriv.m_gap_help"))
+    gap = masked(fmt(abs(tan.delta_y - tan.differential), 3))  # with Δy beside it, the gap would give dy away
+    amounts[2].metric(t("deriv.m_gap"), gap, help=t("deriv.m_gap_help"))
     warn_1d(tan, x0)
     code_panel(derivative_code(f.text, x0, dx), "derivative.py")
 

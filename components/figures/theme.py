@@ -72,7 +72,13 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     if isinstance(layout.get("title"), dict):
         layout["title"]["font"] = {**layout["title"].get("font", {}), "size": base + 2, "color": color}
     for note in layout.get("annotations", []):
-        note["font"] = {**note.get("font", {}), "size": base + 2, "color": note.get("font", {}).get("color", color)}
+        own = note.get("font", {}).get("color", color)
+        if projector and own != color and note.get("text"):
+            # A coloured label (the ∇f and u arrows: 2.3:1 and 3.1:1 on white) is read from the back of the
+            # room in black on white, framed in its colour so it still names its arrow.
+            note.update(bordercolor=own, borderwidth=2, bgcolor="#ffffff", borderpad=2)
+            own = color
+        note["font"] = {**note.get("font", {}), "size": base + 2, "color": own}
     for trace in fig.spec.get("data", []):
         bar = trace.get("colorbar") or trace.get("marker", {}).get("colorbar")
         if bar is not None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from components.ui.i18n import ROOT
+from components.ui.i18n import ROOT, t
 from components.ui.present import PRESENT, is_present
 
 if TYPE_CHECKING:
@@ -48,8 +48,26 @@ def page_style() -> None:
     the page, both seen to leave a projector page at 16 px for a moment. Our own files only, never user text.
     """
     css = _css("base") + (_css("projector") if is_projector() else "") + (_css("present") if is_present() else "")
+    css += _uploader_css(t("image.upload_button"), t("image.upload_limits"))
     st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
     st.sidebar.html(_script(), unsafe_allow_javascript=True)
+
+
+def _uploader_css(button: str, limits: str) -> str:
+    """Streamlit writes the file uploader's button and limits in English in every language, on one line cut
+    with "…": ours replace them (catalog strings, never user text), wrapping."""
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    drop = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        f"{drop} button [data-testid='stMarkdownContainer'] p {{ font-size: 0 !important; }}"
+        f"{drop} button [data-testid='stMarkdownContainer'] p::after {{ content: {quoted(button)}; font-size: 1rem; }}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0 !important; white-space: normal; }}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after {{ content: {quoted(limits)};"
+        " font-size: 0.85rem; white-space: normal; }"
+    )
 
 
 def is_projector() -> bool:

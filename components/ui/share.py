@@ -39,4 +39,4 @@ def share_button(where) -> None:
         with box:
             st.caption(t("app.share_help"))
             st.code(link, language=None, wrap_lines=True)
-            st.image(qr_png(link), width=240, caption=t("app.share_qr"))
+            st.image(qr_png(link), width=200, caption=t("app.share_qr"))

@@ -31,6 +31,9 @@ def shared_sidebar():
         st.session_state[PRESENT] = str(st.query_params.get(PRESENT, "")).lower() in ("1", "true")
     # The presentation view hides the sidebar: its switches go to a small bar in the top corner.
     box = st.container(key="present_exit", horizontal=True) if is_present() else st.sidebar
+    # First in the sidebar, right under the pages: its pop-up opens downwards and needs the room (at the
+    # sidebar's end the QR code was cut by the screen's bottom edge).
+    slot = None if is_present() else box.empty()
     url_choice(
         box.selectbox,
         t("app.language"),
@@ -50,7 +53,7 @@ def shared_sidebar():
     if not is_present():
         box.caption(t("app.projector_help"))
     page_style()
-    return box.empty()
+    return slot or box.empty()
 
 
 def share(slot) -> None:

@@ -154,3 +154,15 @@ def test_predict_first_hides_the_inspected_output_pixel():
     key_numbers = [m for m in at.metric if m.label == "Sum of products" or m.label.startswith("Output pixel [")]
     assert all(m.value != "?" for m in key_numbers) and not any(r"&= ?" in str(x.value) for x in at.latex)
     assert key_numbers[0].value == key_numbers[1].value
+
+
+def test_predict_first_on_derivatives_leaves_no_way_to_work_dy_out():
+    """Δy is shown (the true change); dy, the slope and |Δy − dy| are hidden (Δy and the gap give dy)."""
+    from components.ui.i18n import catalog
+    from tests.app.conftest import metric
+
+    en = catalog("en")
+    at = open_page("derivatives", predict="1")
+    ok(at)
+    assert metric(at, en["deriv.m_dy"]) != "?"
+    assert all(metric(at, en[k]) == "?" for k in ("deriv.m_slope", "deriv.m_differential", "deriv.m_gap"))

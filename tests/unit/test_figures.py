@@ -381,14 +381,20 @@ def test_projector_theme_makes_every_chart_text_as_large_as_the_body_and_black()
     fig = SpecFigure(
         {
             "data": [{"type": "heatmap", "z": [[1]], "colorbar": {"title": "w"}}],
-            "layout": {"title": {"text": "t"}, "annotations": [{"text": "a"}], "xaxis": {"title": "x"}},
+            "layout": {
+                "title": {"text": "t"},
+                "annotations": [{"text": "a"}, {"text": "∇f", "font": {"color": "#E69F00"}}],
+                "xaxis": {"title": "x"},
+            },
         }
     )
     layout = spec(apply_theme(fig, projector=True))["layout"]
+    coloured = layout["annotations"][1]  # an arrow's label: black, framed in the arrow's colour
+    assert coloured["font"]["color"] == "#000000" and coloured["bordercolor"] == "#E69F00"
     bar = fig.spec["data"][0]["colorbar"]["tickfont"]
     axis = layout["xaxis"]
     texts = [axis["tickfont"], axis["title"]["font"], layout["legend"]["font"], layout["title"]["font"], bar]
-    texts.append(layout["annotations"][0]["font"])
+    texts += [note["font"] for note in layout["annotations"]]
     assert PROJECTOR_FONT >= 28  # assets/css/projector.css: body text 28 px
     assert all(f["size"] >= PROJECTOR_FONT and f["color"] == "#000000" for f in texts), texts
     assert "PlaygroundCJK" in layout["font"]["family"]  # Chinese labels in the shipped font
