@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 from components.ui.boot import load, load_soon  # noqa: E402  (heavy imports + gc.freeze(), once per process)
 from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
-from components.ui.present import clear_places  # noqa: E402
+from components.ui.present import clear_places, fit_probe  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
 from components.ui.sidebar import share, shared_sidebar  # noqa: E402
 from components.ui.state import remember_arrival  # noqa: E402
@@ -51,6 +51,7 @@ try:
     page.run()
 finally:  # also after st.stop(): the link is complete only once the page's widgets exist
     share(share_slot)
+    fit_probe()  # the presentation view measures the page's main picture in the browser
     run.end()
     if home:
         load_soon()

@@ -28,7 +28,7 @@ from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
 from components.ui.lessons import AG
-from components.ui.present import page_explanation
+from components.ui.present import fitted_height, page_explanation
 from components.ui.projector import is_projector
 from components.ui.state import bound, link_notice, reset_button, url_tabs
 
@@ -62,6 +62,9 @@ def graph_tab() -> None:
         st.info(t("ag.no_backward" if not grads else "ag.not_scalar"), icon=":material/info:")
     sync_step(step)
     with st.container(key="ag_graph_view"):
+        tallest = fitted_height("ag_graph_view", None)  # the presentation view: the graph fits the screen
+        if tallest is not None:
+            st.html(f"<style>.st-key-ag_graph_view svg {{ max-height: {tallest}px; width: 100%; }}</style>")
         dot = (
             graph_dot(forward_only(graph), None, words, font, rankdir)
             if step == 0

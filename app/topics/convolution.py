@@ -16,7 +16,7 @@ from components.ui.i18n import t
 from components.ui.image_input import image_input, input_picture
 from components.ui.lesson import Lesson, page_header
 from components.ui.lessons import CONV
-from components.ui.present import page_explanation
+from components.ui.present import page_explanation, picture_slot
 from components.ui.projector import is_projector
 from components.ui.state import link_notice, reset_button, url_tabs
 
@@ -30,6 +30,7 @@ settings, preset = conv_controls()
 _, h, w = image.tensor.shape
 reset_button("conv", ConvSettings, extra=default_pixel(h, w))  # the inspected pixel is bound to the link too
 
+first = picture_slot()  # the presentation view: the pictures right under the lesson strip
 kernel_col, size_col = st.columns([1, 1] if preset is None else [1, 2], gap="large")  # room for the grid editor
 with kernel_col:
     kernel = preset if preset is not None else custom_editor()
@@ -51,7 +52,8 @@ except GeometryError as err:
     st.stop()
 
 st.session_state["conv_output"] = result.output  # the tensor on screen (tests compare the code panel with it)
-shown = pictures(image, result, settings, kernel, scale)
+with first:
+    shown = pictures(image, result, settings, kernel, scale)
 metrics(image, result, g, kernels=2 if settings.magnitude else 1)
 st.download_button(
     t("conv.download"),

@@ -26,7 +26,7 @@ from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, masked, page_header
 from components.ui.lessons import DERIV
-from components.ui.present import page_explanation
+from components.ui.present import page_explanation, picture_slot
 from components.ui.projector import show_figure
 from components.ui.state import bound, link_notice, reset_button, url_choice, url_tabs
 
@@ -55,6 +55,7 @@ tab_1d, tab_2d = tabs["1d"], tabs["2d"]
 
 
 def one_d() -> None:
+    chart = picture_slot()  # the presentation view: the curve first, its controls under it
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
         f = function_input(PRESETS_1D, ("x",), "deriv_f1", D.f1)
@@ -76,7 +77,8 @@ def one_d() -> None:
     xs = torch.linspace(x0 - reach, x0 + reach, 301) if zoom else torch.linspace(-3.0, 3.0, 301)
     xs = xs.double()
     names = {k: t(f"deriv.legend_{k}") for k in ("curve", "tangent", "secant", "dy", "differential")}
-    show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve")
+    with chart:
+        show_figure(curve_figure(xs, evaluate_grid(f, xs), x0, dx, tan, names), key="deriv_curve", fit="deriv_curve")
     rates, amounts = st.columns(3), st.columns(3)  # rates of change above, amounts of change below
     rates[0].metric(t("deriv.m_value"), fmt(tan.value, 5))
     rates[1].metric(t("deriv.m_slope"), masked(fmt(tan.slope, 5)), help=t("deriv.m_slope_help"))
@@ -90,6 +92,7 @@ def one_d() -> None:
 
 
 def two_d() -> None:
+    pictures = picture_slot()  # the presentation view: the contour (and its neighbour) first
     c1, c2 = st.columns([2, 1])
     with c1:
         g = function_input(PRESETS_2D, ("x", "y"), "deriv_f2", D.f2)
@@ -112,10 +115,11 @@ def two_d() -> None:
     arrows = {"gradient": t("deriv.arrow_gradient"), "direction": t("deriv.arrow_direction")}
     coarse = xs[::4]  # one field arrow every 4th grid point
     grid = (coarse, coarse, *gradient_field(g, coarse, coarse)) if field else None
-    left, right = st.columns([3, 2], gap="medium")
+    with pictures:
+        left, right = st.columns([3, 2], gap="medium")
     with left:
         fig = contour_figure(xs, xs, evaluate_grid(g, xs, xs), (px, py), (gx, gy), rad, grid, arrows)
-        show_figure(fig, key="deriv_contour")
+        show_figure(fig, key="deriv_contour", fit="deriv_contour")
         st.caption(t("deriv.arrows") + (" " + t("deriv.arrows_field") if field else ""))
     with right:
         m = st.columns(2)

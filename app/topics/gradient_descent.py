@@ -22,7 +22,7 @@ from components.ui.descent_results import results_table, run_outlook
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
 from components.ui.lessons import GD
-from components.ui.present import controls, page_explanation
+from components.ui.present import controls, page_explanation, picture_slot
 from components.ui.projector import show_figure
 from components.ui.state import bound, clamp_state, link_notice, reset_button
 
@@ -41,6 +41,7 @@ st.session_state["gd_paths"] = result  # what the page shows (tests compare the 
 names = [t("gd.run_name", n=i + 1, opt=t(f"gd.optimizers.{r.optimizer}"), lr=f"{r.lr:g}") for i, r in enumerate(runs)]
 longest = max(len(p.xs) for p in result) - 1
 steps = runs[0].steps  # shared by every run
+chart = picture_slot()  # the presentation view: the chart first, its step slider under it
 clamp_state("gd_step", 0, steps)
 step = st.slider(t("gd.step"), 0, steps, steps, help=t("gd.step_help"), **bound("gd_step"))
 step = min(step, longest)
@@ -49,8 +50,9 @@ st.caption(t("gd.click_help"))
 lrs = [r.lr for r in runs]
 image, axis = landscape(land, log), t("gd.step_axis")
 fig = descent_figure(image, result, step, names, lrs, land.minima, log, axis, start, t("gd.start_marker"))
-show_figure(fig, key=PICKER)
-start_picker(land.region)
+with chart:
+    show_figure(fig, key=PICKER, fit=PICKER)
+    start_picker(land.region)
 results_table(names, result, land.minima, runs, [run_outlook(land.key, start, r) for r in runs])
 
 # A toggle, not an expander: a 3-D chart costs the browser ~0.5 s per redraw even when folded away.

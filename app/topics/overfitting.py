@@ -71,7 +71,7 @@ def draw(tr) -> None:
     if fig != last_figure.get("figure"):  # the same figure twice in a run would be a duplicate element
         last_figure["figure"] = fig
         with chart:
-            show_figure(fig)
+            show_figure(fig, fit="fit_chart")
     progress.progress(tr.epoch / train.epochs, text=_status(tr))
     if tr.epoch == 0:
         numbers.empty()

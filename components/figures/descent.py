@@ -14,9 +14,9 @@ FRAMES = 20  # Play frames: each holds every path so far, so they dominate the f
 FRAME_POINTS = 60  # ... thinned to about this many points per path
 RUN_TRACES = 2  # descent_figure: index of the first run's path trace
 
-# The contour's and the loss plot's share of the width: the gap holds the loss axis' ticks (10⁻² in projector
-# type) and its title, which at 1024 px overlapped the contour with a gap of 0.10.
-CONTOUR_END, LOSS_START = 0.54, 0.72
+# The contour's and the loss plot's share of the width. The loss axis' ticks and title are on its right (in the
+# right margin): on its left, 10⁻² in projector type and the title overlapped the contour at 1024 px.
+CONTOUR_END, LOSS_START = 0.56, 0.64
 
 
 def display_z(z: torch.Tensor, log: bool) -> torch.Tensor:
@@ -178,7 +178,7 @@ def _layout(image: dict, paths: list[Path], log_loss: bool, step_label: str, sho
         },
         "images": [image],
         "legend": {"x": LOSS_START, "y": 0.2, "yanchor": "top"},  # under the loss plot, inside the figure
-        "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
+        "margin": {"l": 60, "r": 64, "t": 40, "b": 50},
         "dragmode": "pan",  # what Streamlit sets anyway; set here so it need not redraw the chart to change it
         "hovermode": "closest",
         "xaxis": {
@@ -193,6 +193,7 @@ def _layout(image: dict, paths: list[Path], log_loss: bool, step_label: str, sho
         "yaxis2": {
             "domain": [0.35, 1],
             "anchor": "x2",
+            "side": "right",
             "title": {"text": "f"},
             **(log_axis(torch.cat([p.losses for p in paths]).tolist()) if log_loss else {"type": "linear"}),
             **still,

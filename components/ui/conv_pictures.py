@@ -14,6 +14,7 @@ from components.figures.raster import clamped_rgb, display_picture, encode, fit,
 from components.ui.convolution import ConvResult, signed_display
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, display_size, input_picture
+from components.ui.present import fitted_height
 
 PICKER_PX = 480  # the overview's long side at least: sharp at its largest (480 x 320 CSS px for a 3:2 output)
 
@@ -77,11 +78,16 @@ def png_download(result: ConvResult, signed: bool) -> bytes:
     return encode(pixels, "PNG")
 
 
-def _sized(key: str, data: bytes, caption: str, percent: float) -> None:
-    """An image drawn at ``percent`` of its column's width, whatever the window size."""
+CAPTION_PX = 48  # the caption under a picture, for the presentation view's height
+
+
+def _sized(key: str, data: bytes, caption: str, percent: float, tallest: int | None = None) -> None:
+    """An image drawn at ``percent`` of its column's width, whatever the window size, and at most ``tallest``
+    pixels high (the presentation view: the screen below it; the picture keeps its shape)."""
     with st.container(key=key):
         st.image(data, caption=caption, width="stretch")
-    st.html(f"<style>.st-key-{key} img {{ width: {percent:.3f}% !important; height: auto !important; }}</style>")
+    cap = "" if tallest is None else f"max-height: {tallest}px; object-fit: contain; object-position: left top;"
+    st.html(f"<style>.st-key-{key} img {{ width: {percent:.3f}% !important; height: auto !important; {cap} }}</style>")
 
 
 def pictures(
@@ -102,15 +108,17 @@ def pictures(
     factor = max(h / h_out, w / w_out) if settings.stretch else 1.0
     shown = output_picture(result, signed, scale * factor)
     longest = max(h, w)
+    free = fitted_height("conv_pic_in", None)
+    tallest = None if free is None else free - CAPTION_PX
     col_in, col_out = st.columns(2, gap="medium")
     with col_in:
-        _sized("conv_pic_in", in_picture, t("conv.input_caption", w=w, h=h), 100 * w / longest)
+        _sized("conv_pic_in", in_picture, t("conv.input_caption", w=w, h=h), 100 * w / longest, tallest)
         if image.decoded.resized:
             ow, oh = image.decoded.original_size
             st.caption(t("image.scaled", ow=ow, oh=oh, w=w, h=h))
     with col_out:
         caption = t("conv.output_caption", w=w_out, h=h_out)
-        _sized("conv_pic_out", shown.picture, caption, 100 * w_out * factor / longest)
+        _sized("conv_pic_out", shown.picture, caption, 100 * w_out * factor / longest, tallest)
     if signed:
         mean = t("conv.legend_mean") if result.output.shape[0] == 3 else ""
         st.caption(t("conv.legend_signed", limit=f"{shown.limit:.3g}", mean=mean))

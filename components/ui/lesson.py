@@ -32,6 +32,7 @@ _APPLIED = "_lesson_applied"  # {page prefix: the step the settings were set fro
 _REVEALED = "_lesson_revealed"  # the settings the answer was revealed for
 _BAD = "_lesson_bad_step"
 _SHOWN = "_lesson_hidden_shown"  # whether the lesson bar last drew the page's key number as hidden
+SHARE_SLOT = "_lesson_share_slot"  # where this run's Share button goes (the router fills it after the page)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def lesson_bar(lesson: Lesson) -> None:
         st.session_state[_SHOWN] = _predict_switch(bar) and is_hidden()
         if st.session_state[_SHOWN]:
             bar.button(t("lesson.reveal"), on_click=_reveal, icon=":material/visibility:", key="lesson_reveal")
+        if not is_present():  # Share at the top of the page: its pop-up (link, QR code) needs the room below
+            st.session_state[SHARE_SLOT] = bar.empty()
         if k:
             step = lesson.steps[k - 1]
             st.container(key="lesson_say").markdown(t(f"lessons.{lesson.prefix}.{step.id}.say"))

@@ -10,6 +10,7 @@ at hand.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import streamlit as st
@@ -59,12 +60,74 @@ class _Placer:
         return call
 
 
+def picture_slot() -> Any:
+    """Where the page's main picture goes, decided before its controls are drawn: in the presentation view a
+    container here (the picture then sits above the controls, right under the lesson strip), else the
+    normal flow (``with slot:`` then does nothing)."""
+    return st.container() if is_present() else contextlib.nullcontext()
+
+
 def controls() -> Any:
     """``st.sidebar``, or in the presentation view the strip / folded panel of the lesson bar."""
     places = st.session_state.get(_PLACES)
     if not is_present() or places is None:
         return st.sidebar
     return _Placer(*places)
+
+
+# How much of the screen is left below a picture's top: measured in the browser (nothing on the server knows
+# the screen), reported in steps of 16 px and only when it changes by 32 px or more (a window resize, a taller
+# lesson strip), so the reruns it causes come to rest at once.
+_FIT_JS = """
+export default function ({ data, setStateValue }) {
+  let last = null, timer = null;
+  const measure = () => {
+    const el = document.querySelector(data.target);
+    if (!el || document.querySelector('[data-testid="stDialog"]')) return;  // a rerun would close the dialog
+    const top = el.getBoundingClientRect().top + window.scrollY;
+    const free = Math.round((window.innerHeight - top - data.margin) / 16) * 16;
+    if (last === null || Math.abs(free - last) >= 32) { last = free; setStateValue("free", free); }
+  };
+  const soon = () => { clearTimeout(timer); timer = setTimeout(measure, 400); };
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const watch = new MutationObserver(soon);
+  watch.observe(main, { childList: true, subtree: true });
+  window.addEventListener("resize", soon);
+  soon();
+  return () => { clearTimeout(timer); watch.disconnect(); window.removeEventListener("resize", soon); };
+}
+"""
+_FIT = None
+FIT_KEY = "present_fit"
+_TARGET = "_present_fit_target"  # this run's main picture (the router clears it before each page)
+MIN_HEIGHT = 240  # a picture's own minimum (charts: a share of their height, their margins stay)
+MAX_HEIGHT = 1600
+
+
+def fitted_height(target: str, default: int | None, minimum: int = MIN_HEIGHT) -> int | None:
+    """In the presentation view, the picture's height that ends at the bottom of the screen (from the top of
+    the element keyed ``target``, measured in the browser, see ``fit_probe``), at least ``minimum`` (a
+    smaller one would be unreadable: the page scrolls instead); else, and before the first measure,
+    ``default``."""
+    if not is_present():
+        return default
+    st.session_state[_TARGET] = target
+    free = (st.session_state.get(FIT_KEY) or {}).get("free")
+    if not isinstance(free, int | float):
+        return default
+    return int(min(max(free, minimum), MAX_HEIGHT))
+
+
+def fit_probe() -> None:
+    """After the page (the router calls it): the browser-side measure of this run's main picture, once."""
+    global _FIT
+    target = st.session_state.pop(_TARGET, None)
+    if not is_present() or target is None:
+        return
+    if _FIT is None:
+        _FIT = st.components.v2.component("ml_playground_present_fit", html="", js=_FIT_JS)
+    data = {"target": f".st-key-{target}", "margin": 12}
+    _FIT(key=FIT_KEY, data=data, on_free_change=lambda: None, height=0)
 
 
 def page_explanation(topic: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components.ui.i18n import ROOT, t
-from components.ui.present import PRESENT, is_present
+from components.ui.present import PRESENT, fitted_height, is_present
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -74,10 +74,19 @@ def is_projector() -> bool:
     return bool(st.session_state.get(KEY, False))
 
 
-def show_figure(fig: go.Figure, **kwargs: object) -> None:
-    """``st.plotly_chart`` with the shared theme (projector-aware) and a lean toolbar."""
+def show_figure(fig: go.Figure, fit: str | None = None, **kwargs: object) -> None:
+    """``st.plotly_chart`` with the shared theme (projector-aware) and a lean toolbar.
+
+    Args:
+        fit: the page's main picture: the key of the element it is drawn in (its own, or a container's); in the
+            presentation view it is as tall as the screen below that element's top allows.
+    """
     from components.figures.theme import apply_theme  # here: the home page needs no Plotly (cold start)
 
     apply_theme(fig, is_projector())
+    if fit and is_present():
+        layout = fig.spec.setdefault("layout", {})
+        height = layout.get("height", 450)
+        layout["height"] = fitted_height(fit, height, round(0.7 * height))  # the margins keep their size
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
     st.plotly_chart(fig, config=config, **kwargs)

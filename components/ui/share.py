@@ -27,16 +27,20 @@ def qr_png(link: str) -> bytes:
     return buffer.getvalue()
 
 
-def share_button(where) -> None:
-    """A "Share" popover: the link (the code box has a copy button) and its QR code.
+def _share_view() -> None:
+    link = current_link()
+    code, words = st.columns([1, 1], gap="medium")  # side by side: the dialog fits a 768 px screen
+    code.image(qr_png(link), width="stretch", caption=t("app.share_qr"))  # large: scanned off the projector
+    words.caption(t("app.share_help"))
+    words.code(link, language=None, wrap_lines=True)
 
-    Lazy (``on_change="rerun"``): the link and the picture are made only while the popover is open, not on
-    every interaction of the page.
+
+def share_button(where) -> None:
+    """A "Share" button opening a dialog: the link (the code box has a copy button) and its QR code.
+
+    A dialog, not a pop-up: it sits in the middle of the screen whatever the button's place (a pop-up under a
+    button low on a 768 px screen was cut by its bottom edge). The link and the picture are made only when
+    it opens, not on every interaction of the page.
     """
-    box = where.popover(t("app.share"), icon=":material/qr_code_2:", key="share", on_change="rerun")
-    if box.open:
-        link = current_link()
-        with box:
-            st.caption(t("app.share_help"))
-            st.code(link, language=None, wrap_lines=True)
-            st.image(qr_png(link), width=200, caption=t("app.share_qr"))
+    if where.button(t("app.share"), icon=":material/qr_code_2:", key="share"):
+        st.dialog(t("app.share"), width="large")(_share_view)()

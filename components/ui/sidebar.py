@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.ui.i18n import LANG_KEY, LANGS, browser_lang, t
+from components.ui.lesson import SHARE_SLOT
 from components.ui.present import PRESENT, is_present
 from components.ui.projector import KEY as PROJECTOR
 from components.ui.projector import page_style
@@ -31,8 +32,9 @@ def shared_sidebar():
         st.session_state[PRESENT] = str(st.query_params.get(PRESENT, "")).lower() in ("1", "true")
     # The presentation view hides the sidebar: its switches go to a small bar in the top corner.
     box = st.container(key="present_exit", horizontal=True) if is_present() else st.sidebar
-    # First in the sidebar, right under the pages: its pop-up opens downwards and needs the room (at the
-    # sidebar's end the QR code was cut by the screen's bottom edge).
+    # Pages with a lesson put Share in their lesson bar (top of the page); elsewhere it is first in the sidebar,
+    # under the pages: its pop-up opens downwards and needs the room (at the sidebar's end the screen's bottom
+    # edge cut the QR code).
     slot = None if is_present() else box.empty()
     url_choice(
         box.selectbox,
@@ -57,5 +59,6 @@ def shared_sidebar():
 
 
 def share(slot) -> None:
-    """Fill the share slot (after the page ran, so the link holds every setting)."""
-    share_button(slot.container())
+    """Fill the share slot (after the page ran, so the link holds every setting): the lesson bar's if the page
+    has one, else ``slot``."""
+    share_button((st.session_state.pop(SHARE_SLOT, None) or slot).container())

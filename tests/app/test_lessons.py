@@ -120,8 +120,7 @@ def test_share_link_holds_every_setting():
     at = open_page("convolution", conv_stride="2", step="2")
     ok(at)
     assert not [c for c in at.code if "conv_stride=2" in c.value]  # closed: nothing made on every rerun
-    at.session_state["share"] = True  # the teacher opens "Share"
-    at.run()
+    at.button(key="share").click().run()  # the teacher opens "Share"
     ok(at)
     code = [c.value for c in at.code if "conv_stride=2" in c.value]
     assert code and "step=2" in code[0]
