@@ -20,7 +20,13 @@ from components.figures.heatgrid import NARROW, cell_digits, colorbar_ticks, max
 from components.figures.numbers import fmt
 from components.figures.raster import diverging_lut
 
-DARK = 0.45  # background luminance below which the number is written in white
+
+def _ink(rgb: np.ndarray) -> str:
+    """Black or white, whichever contrasts more with the cell (WCAG relative luminance)."""
+    c = np.asarray(rgb, dtype=np.float64) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#ffffff" if 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 else "#000000"
 
 
 def _colours(z: np.ndarray, signed: bool, limit: float) -> np.ndarray:
@@ -71,8 +77,7 @@ def grid(z: np.ndarray, signed: bool, title: str = "", limit: float | None = Non
                 cells.append('<div class="mlp-hole"></div>')
                 continue
             rgb = colours[r, c]
-            light = (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255
-            ink = "#ffffff" if light < DARK else "#000000"
+            ink = _ink(rgb)
             value = f"{float(f'{v:.6g}') + 0.0:.6g}"  # + 0.0: no "-0" from a zero pixel times a negative weight
             text = escape(texts[r][c]) if written else ""
             cells.append(

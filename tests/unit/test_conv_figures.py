@@ -129,3 +129,19 @@ def test_sliding_window_writes_numbers_up_to_nine_columns():
     cells = spec["frames"][-1]["data"][0]
     assert cells["text"][0][0] == f"{float(out[0, 0]):.2g}"
     assert not spec["layout"]["annotations"]  # the page writes the titles above the chart
+
+
+def test_every_colour_of_the_scale_gets_readable_numbers():
+    """The whole diverging scale, not a random sample: each cell's ink contrasts at least 4.5:1."""
+    from components.figures.grid_html import grid
+
+    z = np.linspace(-1.0, 1.0, 257)[None, :]
+    (g,) = read_grids(grid(z, True, limit=1.0))
+    for cell in g["cells"]:
+        lin = [
+            (v / 255 / 12.92) if v / 255 <= 0.04045 else ((v / 255 + 0.055) / 1.055) ** 2.4
+            for v in _rgb(cell["colour"])
+        ]
+        bg = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+        fg = 1.0 if cell["ink"] == "#ffffff" else 0.0
+        assert (max(bg, fg) + 0.05) / (min(bg, fg) + 0.05) >= 4.5, cell
