@@ -37,8 +37,9 @@ page_header("ag", Lesson("ag", AgSettings, AG))
 notice = st.container()
 reset_button("ag", AgSettings)
 words = {"value": t("ag.value"), "grad": t("ag.grad")}
-# Projector: top to bottom (narrow) at its own size, body-sized text (21 pt = 28 px); else fitted to the column.
-font, rankdir, graph_width = (21, "TB", "content") if is_projector() else (13, "LR", "stretch")
+# Projector: top to bottom (narrow) at its own size, text at least the body's 28 px (21 pt came out at 22 px: the
+# drawing is scaled to the column); else fitted to the column.
+font, rankdir, graph_width = (27, "TB", "content") if is_projector() else (13, "LR", "stretch")
 tab_0, tab_1, tab_2 = url_tabs(
     {"graph": t("ag.tab_graph"), "errors": t("ag.tab_errors"), "tiny": t("ag.tab_tiny")}, "ag_view"
 ).values()

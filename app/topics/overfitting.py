@@ -1,5 +1,7 @@
 """Overfitting · 过拟合: a model learns a training set; the test set shows when it memorises instead."""
 
+import json
+
 import streamlit as st
 
 from components.compute.fit_models import loss_name
@@ -57,7 +59,7 @@ labels = {k: t(f"fit.label_{k}") for k in LABELS}
 labels |= {"x": "x" if data.task == "regression" else "x₁", "y": "y" if data.task == "regression" else "x₂"}
 
 
-last_figure: dict = {}  # the figure this run drew last
+drawn: set[str] = set()  # the figures this run drew (before theming: the theme changes a figure in place)
 
 
 def draw(tr) -> None:
@@ -68,8 +70,9 @@ def draw(tr) -> None:
         (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
         (tr.train_losses, tr.test_losses), best, labels, train.epochs,
     )  # fmt: skip
-    if fig != last_figure.get("figure"):  # the same figure twice in a run would be a duplicate element
-        last_figure["figure"] = fig
+    seen = json.dumps(fig.spec, sort_keys=True, default=str)
+    if seen not in drawn:  # the same figure twice in a run would be a duplicate element
+        drawn.add(seen)
         with chart:
             show_figure(fig, fit="fit_chart")
     progress.progress(tr.epoch / train.epochs, text=_status(tr))
