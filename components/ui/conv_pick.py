@@ -1,8 +1,11 @@
 """The inspected output pixel: x / y / channel controls in the link, and two click pickers.
 
-``conv_ox`` and ``conv_oy`` are number inputs bound to the URL; their default is
-the centre of the current output, so a link without them opens on the centre
-and a link with them reopens on that exact pixel. ``conv_channel`` is a choice
+``conv_ox`` and ``conv_oy`` are number inputs in the link; their default is the
+centre of the current output, so a link without them opens on the centre and a
+link with them reopens on that exact pixel. The page writes them into the link
+itself whenever the pixel is not the current centre: Streamlit's ``bind`` left
+a pixel out once its (moving) default had moved away, and the link then opened
+on another pixel. ``conv_channel`` is a choice
 (``0``, ``1``, ``2``) in the link. Both tabs create the controls, so the pixel
 survives a tab switch and every change of stride, preset or padding (clamped to
 the new output).
@@ -25,7 +28,7 @@ from components.ui.convolution import ConvResult
 from components.ui.i18n import t
 from components.ui.media import media_url
 from components.ui.plot_click import plot_click
-from components.ui.state import bound, clamp_state, url_choice
+from components.ui.state import clamp_state, url_choice
 
 OVERVIEW, ZOOM = "conv_pick", "conv_zoom"
 CHANNEL = "conv_channel"
@@ -75,9 +78,22 @@ def pick_controls(h_out: int, w_out: int, channels: int) -> tuple[int, int, int]
     clamp_state("conv_ox", 0, w_out - 1)
     clamp_state("conv_oy", 0, h_out - 1)
     cols = st.columns(3)
-    ox = cols[0].number_input(t("conv.pick_x"), 0, w_out - 1, w_out // 2, **bound("conv_ox"))
-    oy = cols[1].number_input(t("conv.pick_y"), 0, h_out - 1, h_out // 2, **bound("conv_oy"))
-    return int(oy), int(ox), _channel(cols[2], channels)
+    ox = cols[0].number_input(t("conv.pick_x"), 0, w_out - 1, w_out // 2, key="conv_ox")
+    oy = cols[1].number_input(t("conv.pick_y"), 0, h_out - 1, h_out // 2, key="conv_oy")
+    # A value the browser still held from a larger output (two quick presses) is never used out of range.
+    ox, oy = min(max(int(ox), 0), w_out - 1), min(max(int(oy), 0), h_out - 1)
+    _link_pixel({"conv_ox": (ox, w_out // 2), "conv_oy": (oy, h_out // 2)})
+    return oy, ox, _channel(cols[2], channels)
+
+
+def _link_pixel(values: dict[str, tuple[int, int]]) -> None:
+    """Each coordinate in the link unless it is the current centre (what a link without it opens on)."""
+    for key, (value, centre) in values.items():
+        if value == centre:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
 
 
 def pickers(result: ConvResult, shown: Shown, oy: int, ox: int) -> None:

@@ -297,11 +297,15 @@ def compute_workers() -> int:
 def _worker_ready(threads: int, server: int) -> int:
     """Run first in a new worker: its torch thread count, the imports done (the first call is then quick), and
     a watch on the server: a server killed outright (``kill -9``) cannot stop its workers, so they go alone."""
+    import gc
+
     import torch
 
     import components.compute.descent_batch  # noqa: F401
 
     torch.set_num_threads(threads)
+    gc.collect()
+    gc.freeze()  # as in the server (boot): a collection walking torch's import-time objects costs ~100 ms
 
     def watch() -> None:
         while os.getppid() == server:

@@ -219,6 +219,20 @@ def test_pixel_survives_switching_tabs(conv):
     assert pixel(conv)[0] == 40
 
 
+def test_a_pixel_left_where_it_was_stays_in_the_link_when_the_output_size_changes(conv):
+    """Padding 1 -> 0 makes the output 449x298: its centre moves, the inspected pixel does not; the link must
+    hold the pixel on screen, or reopening it shows another one."""
+    conv.slider(key="conv_padding").set_value(0).run()
+    ok(conv)
+    assert pixel(conv) == CENTRE
+    assert conv.query_params["conv_ox"] in ("225", ["225"]) and conv.query_params["conv_oy"] in ("150", ["150"])
+    again = open_page("convolution", conv_padding="0", conv_ox="225", conv_oy="150")
+    assert pixel(again) == CENTRE
+    assert [m.value for m in again.metric if m.label.startswith("Output pixel")] == [
+        m.value for m in conv.metric if m.label.startswith("Output pixel")
+    ]
+
+
 def test_reset_brings_the_pixel_back_to_the_centre():
     at = open_page("convolution", conv_ox="12", conv_oy="7", conv_stride="2")
     at.button(key="conv_reset").click().run()
