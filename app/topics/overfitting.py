@@ -1,6 +1,7 @@
 """Overfitting · 过拟合: a model learns a training set; the test set shows when it memorises instead."""
 
 import json
+import math
 
 import streamlit as st
 
@@ -10,7 +11,7 @@ from components.figures.overfitting import sweep_figure, training_figure
 from components.snippets.overfitting import training_code
 from components.ui.code_panel import code_panel
 from components.ui.i18n import t
-from components.ui.lesson import Lesson, masked, page_header
+from components.ui.lesson import Lesson, is_hidden, masked, page_header
 from components.ui.lessons import FIT
 from components.ui.overfitting import (
     SWEEP,
@@ -65,10 +66,12 @@ drawn: set[str] = set()  # the figures this run drew (before theming: the theme 
 def draw(tr) -> None:
     """Curves, fit, progress and numbers as they are now (called after every chunk of training)."""
     st.session_state["fit_result"] = tr  # what the page shows (tests compare the code panel with it)
-    best = tr.best_epoch if tr.epoch > 0 else None
+    hidden = is_hidden()  # "Predict first": the test curve would give the test loss away
+    best = tr.best_epoch if tr.epoch > 0 and not hidden else None
+    test_curve = [math.nan] * len(tr.test_losses) if hidden else tr.test_losses
     fig = training_figure(
         (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
-        (tr.train_losses, tr.test_losses), best, labels, train.epochs,
+        (tr.train_losses, test_curve), best, labels, train.epochs,
     )  # fmt: skip
     seen = json.dumps(fig.spec, sort_keys=True, default=str)
     if seen not in drawn:  # the same figure twice in a run would be a duplicate element

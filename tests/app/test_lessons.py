@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.ui.lessons import STEPS
@@ -131,11 +133,18 @@ def test_share_link_holds_every_setting():
 def test_predict_first_hides_the_key_number_until_revealed_and_again_at_the_next_step():
     from tests.app.conftest import metric
 
+    def test_curve(at) -> list:
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        (curve,) = [d for d in spec["data"] if d.get("name") == "test loss"]
+        return [v for v in curve["y"] if v is not None]
+
     at = open_page("overfitting", predict="1")
     ok(at)
     assert metric(at, "Test loss") == "?" and metric(at, "Train loss") != "?"
+    assert test_curve(at) == []  # the curve would give the test loss away
     at.button(key="lesson_reveal").click().run()
     ok(at)
+    assert len(test_curve(at)) > 100
     assert metric(at, "Test loss") not in ("?", "")
     float(metric(at, "Test loss"))
     at.button(key="lesson_next").click().run()  # a new experiment: predict again
