@@ -82,6 +82,7 @@ def sliding_window_figure(
     taps: list[tuple[list[int], list[int]]],
     labels: dict[str, str],
     start: int = 0,
+    numbers: bool = True,
 ) -> figure:
     """Animated window sliding over a small padded crop, filling the output.
 
@@ -91,6 +92,8 @@ def sliding_window_figure(
         taps: per output position in row-major order, the (rows, cols) it reads.
         labels: ``input``, ``output``, ``play``, ``pause``, ``step`` texts.
         start: the frame shown first (the inspected pixel's position).
+        numbers: write the values in the cells (else on hover only: a projector's body-sized digits do not fit
+            cells this small).
 
     Traces: 0 input crop, 1 the empty output grid (light cells), 2 output so
     far, 3 window outline, 4 kernel taps, 5 current output cell; each frame
@@ -103,7 +106,7 @@ def sliding_window_figure(
     for step, (rows, cols) in enumerate(taps):
         shown = np.full(out.shape, np.nan)
         shown.flat[: step + 1] = out.flat[: step + 1]
-        text = len(taps) <= MAX_TEXT_FRAMES
+        text = numbers and len(taps) <= MAX_TEXT_FRAMES
         cells = {**heatmap(shown, signed, axis=2, limit=limit, text=text, max_cols=WIDE), "xgap": 2, "ygap": 2}
         traces = [cells, *_window_traces(rows, cols, divmod(step, w_out))]
         frames.append({"name": str(step), "data": traces, "traces": [2, 3, 4, 5]})
@@ -149,5 +152,5 @@ def sliding_window_figure(
         "yaxis": "y2",
         "hoverinfo": "skip",
     }
-    data = [heatmap(padded.double().numpy(), signed=False, axis=1, max_cols=WIDE), empty, *first]
+    data = [heatmap(padded.double().numpy(), signed=False, axis=1, text=numbers, max_cols=WIDE), empty, *first]
     return figure({"data": data, "layout": layout, "frames": frames})

@@ -15,7 +15,7 @@ from components.ui.conv_pictures import Shown
 from components.ui.convolution import ConvResult
 from components.ui.i18n import t
 from components.ui.lesson import masked
-from components.ui.projector import show_figure
+from components.ui.projector import is_projector, show_figure
 
 REGION = 16  # padded-input pixels per side the animation aims for
 MAX_SIDE = 8  # at most 8 x 8 output positions (frames)
@@ -120,4 +120,7 @@ def sliding_window(result: ConvResult, kernel: torch.Tensor, g: ConvGeometry, ma
         col.caption(t(f"conv.window_{part}"))  # above the chart: two titles inside it overlap on a projector
     labels = {"input": "", "output": ""} | {k: t(f"conv.window_{k}") for k in ("play", "pause", "step")}
     start = (oy - oy0) * nx + (ox - ox0)  # open on the inspected pixel
-    show_figure(sliding_window_figure(region, out, taps, labels, start), key="conv_window_fig")
+    projector = is_projector()  # body-sized digits do not fit these cells: values on hover and in the other tab
+    show_figure(sliding_window_figure(region, out, taps, labels, start, not projector), key="conv_window_fig")
+    if projector:
+        st.caption(t("conv.window_numbers"))

@@ -411,3 +411,13 @@ def test_projector_numbers_in_cells_fit_their_cells_up_to_the_body_size():
         cells = [t for t in s["data"] if t.get("texttemplate")]
         assert cells and all("size" not in t["textfont"] for t in cells)
         assert s["layout"]["font"]["size"] == 28
+
+
+def test_sliding_window_without_numbers_writes_no_cell_text():
+    """Projector mode: body-sized digits do not fit the animation's cells, so none is written (hover only)."""
+    padded, out, taps, _ = _window_case(SOBEL_X, ConvGeometry(3, 1))
+    s = spec(sliding_window_figure(padded, out, taps, LABELS, numbers=False))
+    traces = s["data"] + [t for f in s["frames"] for t in f["data"]]
+    assert not [t for t in traces if t.get("type") == "heatmap" and t.get("text") is not None]
+    with_numbers = spec(sliding_window_figure(padded, out, taps, LABELS))
+    assert [t for t in with_numbers["data"] if t.get("type") == "heatmap" and t.get("text") is not None]
