@@ -8,6 +8,7 @@ the window.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,6 +112,12 @@ def make_kernel(name: str, size: int = 3, sigma: float = 1.0) -> torch.Tensor:
         raise ValueError(f"Unknown kernel, expected one of {sorted(KERNELS)}. Got {name!r}")
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValueError(f"Kernel size must be in [{MIN_SIZE}, {MAX_SIZE}]. Got {size}")
+    return _built(name, int(size), float(sigma)).clone()  # a copy: callers may edit theirs
+
+
+@functools.lru_cache(maxsize=256)
+def _built(name: str, size: int, sigma: float) -> torch.Tensor:
+    """Each preset built once per (size, sigma): ~1 ms per page run otherwise (issue 11: per-run CPU)."""
     return KERNELS[name].build(size, sigma).to(torch.float32)
 
 

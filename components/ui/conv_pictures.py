@@ -65,10 +65,15 @@ ZOOM_PX = 12  # picture pixels per output pixel in the zoom (crisp squares at an
 
 def zoom_image(result: ConvResult, shown: Shown, box: tuple[int, int, int, int]) -> bytes:
     """The output pixels of ``box = (y0, x0, rows, cols)``, enlarged without blur, as PNG (the colours of
-    the picture above: on the signed scale, its limit)."""
+    the picture above: on the signed scale, its limit). Made once per result, box and scale."""
+    return _zoom(result, result.key, box, shown.signed, shown.limit)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _zoom(_result: ConvResult, key: tuple, box: tuple[int, int, int, int], signed: bool, limit: float | None) -> bytes:
     y0, x0, rows, cols = box
-    crop = result.output[:, y0 : y0 + rows, x0 : x0 + cols]
-    pixels = signed_rgb(crop, shown.limit)[0] if shown.signed else clamped_rgb(crop)
+    crop = _result.output[:, y0 : y0 + rows, x0 : x0 + cols]
+    pixels = signed_rgb(crop, limit)[0] if signed else clamped_rgb(crop)
     return encode(fit(pixels, cols * ZOOM_PX, rows * ZOOM_PX), "PNG")
 
 
