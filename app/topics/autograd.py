@@ -31,6 +31,7 @@ from components.ui.lessons import AG
 from components.ui.present import fitted_height, page_explanation
 from components.ui.projector import is_projector
 from components.ui.state import bound, link_notice, reset_button, url_tabs
+from components.ui.tables import static_table
 
 D = AgSettings()
 page_header("ag", Lesson("ag", AgSettings, AG))
@@ -109,7 +110,7 @@ def errors_tab() -> None:
             st.error(f"RuntimeError: {error}", icon=":material/error:")
             st.markdown(t("ag.why_scalar"))
         st.markdown(t("ag.fixes_title"))
-        st.table(fix_rows(results), hide_index=True)  # static tables: the projector CSS sizes their text
+        static_table(fix_rows(results))  # tables of text: the projector CSS sizes them
     st.markdown(t("ag.accumulate_title"))
     times = st.slider(t("ag.times"), 1, 5, D.times, **bound("ag_times"))
     try:
@@ -118,7 +119,7 @@ def errors_tab() -> None:
         st.info(t("ag.cannot", error=str(err)), icon=":material/info:")
     else:
         st.session_state["ag_accumulated"] = plain
-        st.table(accumulate_rows(plain, zeroed), hide_index=True)
+        static_table(accumulate_rows(plain, zeroed))
         st.caption(t("ag.accumulate_help"))
     code_panel(errors_code(text, vector_values, values, grads, times), "autograd_errors.py")
 
@@ -134,7 +135,7 @@ def tiny_tab() -> None:
         st.graphviz_chart(tiny_dot(net, x, target, result, stage, tiny_words, font, rankdir), width=graph_width)
     st.markdown(t(f"ag.stage_{stage}"))
     tiny_metrics(result)
-    st.table(sgd_rows(net, result, lr), hide_index=True)
+    static_table(sgd_rows(net, result, lr))
     code_panel(tiny_code(net, x, target, lr), "tiny_network.py")
 
 

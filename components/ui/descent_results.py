@@ -9,6 +9,7 @@ from components.compute.descent_outlook import Outlook, bowl_outlook
 from components.figures.numbers import fmt
 from components.ui.i18n import t
 from components.ui.lesson import is_hidden, masked
+from components.ui.tables import static_table
 
 
 def run_outlook(land_key: tuple, start: tuple[float, float], run: RunSpec) -> Outlook | None:
@@ -65,34 +66,22 @@ def _note(name: str, path: Path, run: RunSpec, outlook: Outlook | None, converge
                    icon=":material/trending_up:")  # fmt: skip
 
 
-def _cell(text: str) -> str:
-    """A table cell's text, literal: Markdown's own characters escaped."""
-    return "".join("\\" + c if c in "\\|*_`[]<>#~" else c for c in str(text))
-
-
-def markdown_table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    lines = ["| " + " | ".join(map(_cell, head)) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(map(_cell, row)) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def results_table(
     names: list[str], result: list[Path], minima: tuple, runs: list[RunSpec], outlooks: list[Outlook | None]
 ) -> None:
     """Final loss, distance to the nearest known minimum and the outcome of every run, then the notes.
 
-    A Markdown table: on a projector its text is sized with the page (not drawn on a canvas), and it costs
-    the server far less than ``st.table`` (a DataFrame and Arrow on every rerun, ~5 ms of a 40-student class's
-    one Python thread).
+    A table of text (``ui.tables``): sized with the page on a projector, cheap for the server.
     """
     rows, notes = [], []
     for name, path, run, outlook in zip(names, result, runs, outlooks, strict=True):
         loss, distance, status = _status(path, minima, outlook)
         loss, distance, status = masked(loss), masked(distance), masked(status)  # "Predict first": where it ends
-        rows.append((name, loss, distance, status))
+        rows.append(
+            {t("gd.col_run"): name, t("gd.col_loss"): loss, t("gd.col_distance"): distance, t("gd.col_status"): status}
+        )
         converged = bool(len(path.xs)) and path.diverged_at is None and summarize(path, minima).converged
         notes.append((name, path, run, outlook, converged))
-    head = (t("gd.col_run"), t("gd.col_loss"), t("gd.col_distance"), t("gd.col_status"))
-    st.container(key="gd_results").markdown(markdown_table(head, rows))
+    static_table(rows)
     for note in [] if is_hidden() else notes:  # the notes would give the outcome away
         _note(*note)

@@ -10,6 +10,7 @@ import pytest
 from components.compute.autograd_graph import PRESETS
 from components.ui.autograd import formula_tag
 from tests.app.conftest import ok, open_page
+from tests.markdown_tables import read_tables
 
 
 def dot(at) -> str:
@@ -163,8 +164,9 @@ def test_results_are_static_tables_with_short_numbers():
     ok(at)
     at_tiny = open_page("autograd", ag_view="tiny")
     ok(at_tiny)
-    assert not at.dataframe and not at_tiny.dataframe and len(at.table) == 2 and len(at_tiny.table) == 1
-    cells = [str(v) for a in (at, at_tiny) for tb in a.table for v in tb.value.to_numpy().ravel()]
+    tables, tiny = read_tables(at), read_tables(at_tiny)
+    assert not at.dataframe and not at_tiny.dataframe and len(tables) == 2 and len(tiny) == 1
+    cells = [v for tb in tables + tiny for row in tb for v in row.values()]
     numbers = [n for c in cells for n in re.findall(r"-?\d+\.\d+", c)]
     assert numbers and all(len(n.lstrip("-").replace(".", "").lstrip("0")) <= 5 for n in numbers), numbers
     assert not [c for c in cells if re.search(r"(^|[^\d.])-0(\.0*)?($|[^\d.])", c)]  # no negative zero

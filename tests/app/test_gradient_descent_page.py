@@ -5,27 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from markdown_it import MarkdownIt
 
 from components.compute.descent import SURFACES, RunSpec, bowl_function, descend
 from components.ui.descent import snap
 from tests.app.conftest import ok, open_page
+from tests.markdown_tables import read_tables
 
 
 def table(at) -> list[dict]:
-    """The results table as a reader sees it: its Markdown rendered by an independent CommonMark + GFM parser."""
-    assert not at.dataframe  # static text, which the projector CSS can size
-    (source,) = [m.value for m in at.markdown if str(m.value).startswith("| ") and "--- |" in m.value]
-    tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    cells, row = [], []
-    for tok in tokens:
-        if tok.type == "inline":
-            row.append(tok.content if not tok.children else "".join(c.content for c in tok.children))
-        elif tok.type == "tr_close":
-            cells.append(row)
-            row = []
-    head, *rows = cells
-    return [dict(zip(head, r, strict=True)) for r in rows]
+    assert not at.dataframe and not at.table  # a table of text, which the projector CSS can size
+    (rows,) = read_tables(at)
+    return rows
 
 
 def test_defaults_render_two_runs():

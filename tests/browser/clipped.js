@@ -11,7 +11,7 @@
   const boxes = ['.katex-display', '[data-testid="stMetricValue"]', '[data-testid="stMetricLabel"]',
     '[data-testid="stCaptionContainer"]', '[data-testid="stImageCaption"]', '[data-testid="stMain"] h1',
     '[data-testid="stMain"] h2', '[data-testid="stMain"] h3', '[data-testid="stMarkdownContainer"]',
-    '[data-testid="stTable"]', '[data-testid="stAlert"]', '[role="tablist"]', '[data-testid="stWidgetLabel"]',
+    '[data-testid="stMarkdownContainer"] table', '[data-testid="stAlert"]', '[role="tablist"]', '[data-testid="stWidgetLabel"]',
     '[data-testid="stSidebarNavLink"]', '[data-testid="stPageLink"]'];
   for (const sel of boxes) for (const e of document.querySelectorAll(sel)) {
     if (!shown(e)) continue;

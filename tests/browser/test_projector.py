@@ -68,7 +68,7 @@ def test_no_text_is_clipped_at_any_classroom_size(browser, server_url, view, lan
     try:
         if "ag_view=errors" in view:
             page.locator(".st-key-ag_backward").get_by_role("button", name="out.backward()").click()
-            page.locator('[data-testid="stTable"]').nth(1).wait_for(timeout=30_000)
+            page.locator('[data-testid="stMarkdownContainer"] table').nth(1).wait_for(timeout=30_000)
             wait_idle(page)
         assert page.locator('[data-testid="stException"]').count() == 0
         for width, height in SIZES:
@@ -88,7 +88,7 @@ TEXT_SIZES_JS = """() => {
       const color = kind === 'svg' ? (e.style.fill || s.fill) : s.color;
       if (!e.textContent.trim() || !color.startsWith('rgb')) return;
       out.push({kind, text: e.textContent.slice(0, 30), size, contrast: 1.05 / (lum(color) + 0.05)}); };
-  document.querySelectorAll('[data-testid=stTable] th, [data-testid=stTable] td, [data-testid=stMarkdownContainer] td')
+  document.querySelectorAll('[data-testid=stMarkdownContainer] th, [data-testid=stMarkdownContainer] td')
     .forEach(e => add('table', e, parseFloat(getComputedStyle(e).fontSize)));
   document.querySelectorAll('.js-plotly-plot .legendtext, .js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
       + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, .js-plotly-plot .cbaxis text')

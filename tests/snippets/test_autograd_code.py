@@ -18,6 +18,7 @@ import torch
 from components.compute.autograd_graph import PRESETS
 from components.ui.autograd import formula_tag
 from tests.app.conftest import ROOT, ok, open_page
+from tests.markdown_tables import read_tables
 from tests.snippets.test_convolution_code import run_code
 
 GRAPH, ERRORS, TINY = "Computation graph", "Why backward needs a scalar", "Backprop in a tiny network"
@@ -232,15 +233,16 @@ def test_tiny_code_reproduces_the_page(query):
     shown = [m.value for m in at.metric]
     assert float(shown[0]) == pytest.approx(hand["loss"], rel=1e-4)  # "loss before", 5 significant digits
     assert float(shown[1]) == pytest.approx(hand["new_loss"], rel=1e-4)  # "loss after one step"
-    # the SGD table (a static st.table): weight, value and value after the step (5 significant digits), grad and
+    # the SGD table (a table of text): weight, value and value after the step (5 significant digits), grad and
     # −lr·grad (4)
-    (table,) = [d.value for d in at.table if "−lr·grad" in d.value.columns]
-    assert table.iloc[:, 0].tolist() == list(WEIGHTS)
-    assert [float(v) for v in table.iloc[:, 1]] == pytest.approx([s[k] for k in WEIGHTS], rel=1e-4)
-    assert [float(v) for v in table.iloc[:, 2]] == pytest.approx(hand["grads"], rel=1e-3, abs=1e-300)
+    (table,) = [tb for tb in read_tables(at) if "−lr·grad" in tb[0]]
+    column = [list(row.values()) for row in table]
+    assert [c[0] for c in column] == list(WEIGHTS)
+    assert [float(c[1]) for c in column] == pytest.approx([s[k] for k in WEIGHTS], rel=1e-4)
+    assert [float(c[2]) for c in column] == pytest.approx(hand["grads"], rel=1e-3, abs=1e-300)
     lr_grads = [-s["lr"] * g for g in hand["grads"]]
-    assert [float(v) for v in table["−lr·grad"]] == pytest.approx(lr_grads, rel=1e-3, abs=1e-300)
-    assert [float(v) for v in table.iloc[:, 4]] == pytest.approx(hand["new"], rel=1e-4)
+    assert [float(row["−lr·grad"]) for row in table] == pytest.approx(lr_grads, rel=1e-3, abs=1e-300)
+    assert [float(c[4]) for c in column] == pytest.approx(hand["new"], rel=1e-4)
     assert f"lr={s['lr']!r}" in code
 
 
