@@ -197,8 +197,9 @@ def test_gradient_descent_click_sets_start_and_lr_redraws(page, server_url):
     lr = page.locator('.st-key-gd_lr input[type="range"]')
     lr.focus()
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "b => document.querySelector('.st-key-gd_pick .js-plotly-plot').data[2].x.slice(-1)[0] !== b",
+    page.wait_for_function(  # the chart is remounted on a new figure: for a moment there is none
+        "b => { const p = document.querySelector('.st-key-gd_pick .js-plotly-plot');"
+        " return !!(p && p.data && p.data[2]) && p.data[2].x.slice(-1)[0] !== b; }",
         arg=before,
         timeout=30_000,
     )
