@@ -91,8 +91,14 @@ def leaf_controls(
         cols = st.columns(4)
         for col, name in zip(cols, names[start : start + 4], strict=False):
             with col:
-                values[name] = st.number_input(name, step=0.1, format="%.4g", key=f"{VALUE}{name}_{tag}")
-                if st.checkbox(t("ag.requires_grad"), key=f"{GRAD}{name}_{tag}"):
+                # value= the seeded state too: a run interrupted before the browser heard the seeded value left
+                # the browser with the widget's own default (0, unticked), which it then sent back (seen under
+                # load: every leaf 0 and no gradient in the link).
+                value_key, grad_key = f"{VALUE}{name}_{tag}", f"{GRAD}{name}_{tag}"
+                values[name] = st.number_input(
+                    name, value=float(st.session_state[value_key]), step=0.1, format="%.4g", key=value_key
+                )
+                if st.checkbox(t("ag.requires_grad"), value=bool(st.session_state[grad_key]), key=grad_key):
                     grads.add(name)
     sync_leaves(names, values, grads, defaults, grad_defaults)
     return values, grads
