@@ -1,6 +1,5 @@
 """Overfitting · 过拟合: a model learns a training set; the test set shows when it memorises instead."""
 
-import json
 import math
 
 import streamlit as st
@@ -60,7 +59,8 @@ labels = {k: t(f"fit.label_{k}") for k in LABELS}
 labels |= {"x": "x" if data.task == "regression" else "x₁", "y": "y" if data.task == "regression" else "x₂"}
 
 
-drawn: set[str] = set()  # the figures this run drew (before theming: the theme changes a figure in place)
+drawn: set[tuple[int, bool]] = set()  # (epoch, hidden) of the figures this run drew: within a run the figure is
+# a function of those two (the settings are fixed, training is seeded), so the same pair is the same figure
 
 
 def draw(tr) -> None:
@@ -69,13 +69,13 @@ def draw(tr) -> None:
     hidden = is_hidden()  # "Predict first": the test curve would give the test loss away
     best = tr.best_epoch if tr.epoch > 0 and not hidden else None
     test_curve = [math.nan] * len(tr.test_losses) if hidden else tr.test_losses
-    fig = training_figure(
-        (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
-        (tr.train_losses, test_curve), best, labels, train.epochs,
-    )  # fmt: skip
-    seen = json.dumps(fig.spec, sort_keys=True, default=str)
-    if seen not in drawn:  # the same figure twice in a run would be a duplicate element
+    seen = (tr.epoch, hidden)
+    if seen not in drawn:  # the same figure twice in a run would be a duplicate element (and work done twice)
         drawn.add(seen)
+        fig = training_figure(
+            (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
+            (tr.train_losses, test_curve), best, labels, train.epochs,
+        )  # fmt: skip
         with chart:
             show_figure(fig, fit="fit_chart")
     progress.progress(tr.epoch / train.epochs, text=_status(tr))
