@@ -212,6 +212,9 @@ STATE = """
 """
 
 
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.ml-chart')].every((c) => c._fullLayout)"
+
+
 def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:
     page = context.new_page()
     q = "&".join(x for x in (case.query, query) if x)
@@ -226,6 +229,7 @@ def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:
             timeout=60_000,
         )
         wait_idle(page)
+    page.wait_for_function(CHARTS_DRAWN, timeout=60_000)  # every chart drawn: the page is painted
     page.wait_for_timeout(800)  # fonts, fit.js, the last chart relayout
     page.evaluate(INSTALL)
     return page

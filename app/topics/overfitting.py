@@ -77,7 +77,7 @@ def draw(tr) -> None:
             (tr.train_losses, test_curve), best, labels, train.epochs,
         )  # fmt: skip
         with chart:
-            show_figure(fig, fit="fit_chart")
+            show_figure(fig, key="fit_curves", fit="fit_chart")
     progress.progress(tr.epoch / train.epochs, text=_status(tr))
     if tr.epoch == 0:
         numbers.empty()
@@ -141,7 +141,7 @@ def draw_sweep(s: Sweep) -> None:
     if done:
         fig = sweep_figure(s.capacities[:done], s.train, s.test, capacity_of(model), sweep_labels)
         with sweep_chart:
-            show_figure(fig)
+            show_figure(fig, key="fit_sweep_chart")
 
 
 if sweep is not None and sweep.key == key:

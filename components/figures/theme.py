@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from plotly.colors import get_colorscale
@@ -22,6 +25,14 @@ PROJECTOR_SCALE = 1.5  # figures with a fixed size grow with the fonts
 # The app's font, then the shipped Chinese subset (app/static/fonts): Chinese labels render on any machine.
 FONT_FAMILY = "'Source Sans', PlaygroundCJK, 'Noto Sans CJK SC', sans-serif"
 THEMED = "ml-playground-themed"
+TEMPLATE = Path(__file__).resolve().parents[2] / "assets" / "plotly_template.json"
+
+
+@cache
+def template() -> dict:
+    """Streamlit's own Plotly template for this app's theme (light grid, no x grid, automargins), as its chart
+    element applied it in the browser, saved once: our charts draw with plotly.js directly (``ui.charts``)."""
+    return json.loads(TEMPLATE.read_text(encoding="utf-8"))
 
 
 def log_axis(values, fixed_range: bool = False) -> dict:
@@ -53,6 +64,7 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     if layout.get("meta") == THEMED:
         return fig  # already styled: scaling twice would compound
     layout["meta"] = THEMED
+    layout.setdefault("template", template())
     layout.update(
         colorway=PALETTE,
         font={"size": base, "color": color, "family": FONT_FAMILY},

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.ui.charts import live_chart
 from components.ui.i18n import ROOT, t
 from components.ui.present import PRESENT, fitted_height, is_present
 
@@ -74,8 +75,8 @@ def is_projector() -> bool:
     return bool(st.session_state.get(KEY, False))
 
 
-def show_figure(fig: go.Figure, fit: str | None = None, **kwargs: object) -> None:
-    """``st.plotly_chart`` with the shared theme (projector-aware) and a lean toolbar.
+def show_figure(fig: go.Figure, key: str, fit: str | None = None) -> None:
+    """The chart ``key`` (``ui.charts``: updated in place), with the shared theme (projector-aware).
 
     Args:
         fit: the page's main picture: the key of the element it is drawn in (its own, or a container's); in the
@@ -88,5 +89,4 @@ def show_figure(fig: go.Figure, fit: str | None = None, **kwargs: object) -> Non
         layout = fig.spec.setdefault("layout", {})
         height = layout.get("height", 450)
         layout["height"] = fitted_height(fit, height, round(0.7 * height))  # the margins keep their size
-    config = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-    st.plotly_chart(fig, config=config, **kwargs)
+    live_chart(fig.spec, key)

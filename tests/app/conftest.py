@@ -25,6 +25,23 @@ def open_page(page: str | None = None, **query: str) -> AppTest:
     return at
 
 
+def charts(at: AppTest) -> list[tuple[str, dict]]:
+    """The page's Plotly charts (``ui.charts``) in page order: (key, figure spec)."""
+    from components.ui.charts import NAME, figure_of
+
+    found = [e for e in at.get("bidi_component") if e.proto.component_name == NAME]
+    return [(e.proto.id.rsplit("-", 1)[-1], figure_of(e)) for e in found]
+
+
+def figure(at: AppTest, i: int | str = 0) -> dict:
+    """One chart's figure spec: the ``i``-th on the page, or the one keyed ``i``."""
+    drawn = charts(at)
+    if isinstance(i, str):
+        (spec,) = [f for k, f in drawn if k == i]
+        return spec
+    return drawn[i][1]
+
+
 def ok(at: AppTest) -> None:
     """The run raised nothing (Streamlit shows exceptions on the page; say which)."""
     assert not at.exception, [e.message for e in at.exception]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 
-from tests.app.conftest import metric, ok, open_page
+from tests.app.conftest import charts, figure, metric, ok, open_page
 
 
 def test_defaults_render_with_the_right_numbers():
@@ -159,8 +158,7 @@ def test_gradient_tab_numbers():
 def test_gradient_tab_with_field_and_extremes():
     at = open_2d(deriv_f2="himmelblau", deriv_px="5", deriv_py="-5", deriv_field="true", deriv_theta="-180")
     assert metric(at, "∂f/∂x") != ""
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert len(charts(at)) == 3
 
 
 def test_gradient_tab_bad_formula_and_singularity():
@@ -193,7 +191,7 @@ def test_gradient_tab_says_when_f_or_its_gradient_is_not_finite(lang, text, said
 
 def test_gradient_tab_colours_ignore_the_pole():
     at = open_2d(deriv_f2="custom", deriv_f2_text="1/(x*y)", deriv_px="0", deriv_py="0")
-    contour = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    contour = figure(at)["data"][0]
     assert contour["zauto"] is False and abs(contour["zmax"]) < 1e3 and abs(contour["zmin"]) < 1e3
 
 
@@ -215,7 +213,7 @@ def test_zoom_keeps_the_numbers_and_narrows_the_picture():
     at = open_page("derivatives", deriv_zoom="true", deriv_dx="0.01")
     ok(at)
     assert metric(at, "f′(x₀) (autograd)") == "3.75"
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = figure(at)
     lo, hi = spec["layout"]["xaxis"]["range"]
     assert lo == pytest.approx(1.47) and hi == pytest.approx(1.53)
 

@@ -8,7 +8,7 @@ import pytest
 
 from components.compute.descent import SURFACES, RunSpec, bowl_function, descend
 from components.ui.descent import snap
-from tests.app.conftest import ok, open_page
+from tests.app.conftest import figure, ok, open_page
 from tests.markdown_tables import read_tables
 
 
@@ -67,14 +67,14 @@ def test_the_click_listener_knows_the_charts_exact_ranges():
     """The browser converts a click with these ranges (tests/browser checks real clicks); the start marker is drawn."""
     at = open_page("gradient_descent", gd_surface="himmelblau", gd_x0="1.73", gd_y0="0.11")
     ok(at)
-    (listener,) = at.get("bidi_component")
+    (listener,) = [e for e in at.get("bidi_component") if e.proto.component_name == "ml_playground_plot_click"]
     assert json.loads(listener.proto.json) == {
         "chart": "gd_pick",
         "target": '.st-key-gd_pick .nsewdrag[data-subplot="xy"]',
         "x": [-5.0, 5.0],
         "y": [-5.0, 5.0],
     }
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = figure(at)
     assert spec["data"][0]["x"] == [1.73] and spec["data"][0]["y"] == [0.11]
     assert not any(len(d.get("x", [])) > 400 for d in spec["data"][:2])  # no click grid
 
@@ -91,7 +91,7 @@ def test_a_click_snaps_to_the_sliders_step_inside_the_region(clicked, start):
 def test_step_slider_cuts_the_drawn_path():
     at = open_page("gradient_descent", gd_step="10")
     ok(at)
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = figure(at)
     first_run = spec["data"][2]
     assert len(first_run["x"]) == 11
 

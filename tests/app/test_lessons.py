@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from components.ui.lessons import STEPS
 from components.ui.pages import PAGES
-from tests.app.conftest import ok, open_page
+from tests.app.conftest import figure, ok, open_page
 
 LESSON_PAGES = [(p.module, p.i18n) for p in PAGES if p.i18n in STEPS]
 
@@ -134,7 +132,7 @@ def test_predict_first_hides_the_key_number_until_revealed_and_again_at_the_next
     from tests.app.conftest import metric
 
     def test_curve(at) -> list:
-        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        spec = figure(at)
         (curve,) = [d for d in spec["data"] if d.get("name") == "test loss"]
         return [v for v in curve["y"] if v is not None]
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.app.conftest import metric, ok, open_page, texts
+from tests.app.conftest import figure, metric, ok, open_page, texts
 
 
 def chart(at, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+    return figure(at, i)
 
 
 def test_defaults_train_to_the_end_and_show_both_curves():
