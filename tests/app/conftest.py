@@ -14,9 +14,12 @@ MAIN = str(ROOT / "app" / "main.py")
 
 
 def open_page(page: str | None = None, **query: str) -> AppTest:
-    """Run ``app/main.py`` (with ``query`` as URL parameters), then ``page`` if given."""
+    """Run ``app/main.py`` (with ``query`` as URL parameters), then ``page`` if given.
+
+    The "PyTorch code" panel is open (``code=true``, unless ``query`` says otherwise): it is drawn only then, and
+    tests read it."""
     at = AppTest.from_file(MAIN, default_timeout=60)
-    for k, v in query.items():
+    for k, v in {"code": "true", **query}.items():
         at.query_params[k] = v
     at.run()
     if page:
