@@ -28,11 +28,24 @@ THEMED = "ml-playground-themed"
 TEMPLATE = Path(__file__).resolve().parents[2] / "assets" / "plotly_template.json"
 
 
+PIXELS = ("size", "pad", "standoff", "xpad")  # the template's lengths: Streamlit writes them in rem
+
+
 @cache
-def template() -> dict:
+def template(scale: float = 1.0) -> dict:
     """Streamlit's own Plotly template for this app's theme (light grid, no x grid, automargins), as its chart
-    element applied it in the browser, saved once: our charts draw with plotly.js directly (``ui.charts``)."""
-    return json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    element applied it in the browser, saved once: our charts draw with plotly.js directly (``ui.charts``).
+
+    Its lengths were rem, turned into pixels at the page's font size: ``scale`` = that size / 16 px (the
+    projector's larger text, so axis labels keep their distance from the plot)."""
+
+    def scaled(node):
+        if isinstance(node, dict):
+            return {k: round(v * scale) if k in PIXELS and isinstance(v, int | float) else scaled(v)
+                    for k, v in node.items()}  # fmt: skip
+        return node
+
+    return scaled(json.loads(TEMPLATE.read_text(encoding="utf-8")))
 
 
 def log_axis(values, fixed_range: bool = False) -> dict:
@@ -64,7 +77,7 @@ def apply_theme(fig: SpecFigure, projector: bool = False) -> SpecFigure:
     if layout.get("meta") == THEMED:
         return fig  # already styled: scaling twice would compound
     layout["meta"] = THEMED
-    layout.setdefault("template", template())
+    layout.setdefault("template", template(PROJECTOR_FONT / 16 if projector else 1.0))
     layout.update(
         colorway=PALETTE,
         font={"size": base, "color": color, "family": FONT_FAMILY},
