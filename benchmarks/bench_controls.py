@@ -212,7 +212,7 @@ STATE = """
 """
 
 
-CHARTS_DRAWN = "() => [...document.querySelectorAll('.ml-chart')].every((c) => c._fullLayout)"
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.ml-chart')].every((c) => c.dataset.drawn)"
 
 
 def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:

@@ -66,11 +66,14 @@ export default function ({ parentElement, data }) {
   const { figure: fig, config, src } = JSON.parse(text);
   gd.style.height = (fig.layout && fig.layout.height ? fig.layout.height : 450) + "px";  // no jump before the draw
   gd.__mlNext = fig;
+  gd.removeAttribute("data-drawn");
   const draw = () => load(src).then((Plotly) => {
     const f = gd.__mlNext;  // only the newest figure: presses that came meanwhile are drawn once
     if (!f) return;
     gd.__mlNext = null;
-    return Plotly.react(gd, { data: f.data, layout: f.layout, frames: f.frames || [], config });
+    return Plotly.react(gd, { data: f.data, layout: f.layout, frames: f.frames || [], config }).then(() => {
+      if (!gd.__mlNext) gd.setAttribute("data-drawn", "1");  // the newest figure is on screen (tests wait for it)
+    });
   });
   gd.__mlBusy = (gd.__mlBusy || Promise.resolve()).then(draw, draw);  // one draw at a time
 }
