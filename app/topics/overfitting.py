@@ -70,7 +70,7 @@ def draw(tr) -> None:
     best = tr.best_epoch if tr.epoch > 0 and not hidden else None
     test_curve = [math.nan] * len(tr.test_losses) if hidden else tr.test_losses
     seen = (tr.epoch, hidden)
-    if seen not in drawn:  # the same figure twice in a run would be a duplicate element (and work done twice)
+    if seen not in drawn:  # the same figure again in a run: nothing new to build or send
         drawn.add(seen)
         fig = training_figure(
             (data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, fit_picture(data, tr),
