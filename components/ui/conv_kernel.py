@@ -7,6 +7,7 @@ parameter (``1,0,-1;2,0,-2;1,0,-1``), parsed number by number, never evaluated.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -95,14 +96,15 @@ def custom_editor() -> torch.Tensor:
     return values
 
 
-def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
-    """Sidebar: preset, size, sigma. Returns ``(name, preset kernel or None, size, sigma)``.
+def kernel_controls(where: Any = None) -> tuple[str, torch.Tensor | None, int, float]:
+    """Sidebar (or ``where``): preset, size, sigma. Returns ``(name, preset kernel or None, size, sigma)``.
 
     For ``custom`` the kernel comes from ``custom_editor`` in the page body.
     """
+    sb = controls() if where is None else where
     names = [*KERNELS, CUSTOM]
     name = url_choice(
-        controls().selectbox,
+        sb.selectbox,
         t("conv.kernel"),
         names,
         "conv_kernel",
@@ -114,15 +116,13 @@ def kernel_controls() -> tuple[str, torch.Tensor | None, int, float]:
     # "size 9" beside a 3x3 Sobel kernel contradicts the picture.
     size, sigma = DEFAULT_SIZE, DEFAULT_SIGMA
     if preset and preset.resizable:
-        size = controls().slider(
-            t("conv.size"), 1, MAX_SIZE, DEFAULT_SIZE, help=t("conv.size_help"), **bound("conv_size")
-        )
+        size = sb.slider(t("conv.size"), 1, MAX_SIZE, DEFAULT_SIZE, help=t("conv.size_help"), **bound("conv_size"))
     elif preset:
-        controls().caption(t("conv.size_fixed", k=make_kernel(name).shape[0]))
+        sb.caption(t("conv.size_fixed", k=make_kernel(name).shape[0]))
     else:
-        controls().caption(t("conv.size_custom"))
+        sb.caption(t("conv.size_custom"))
     if preset and preset.uses_sigma:
-        sigma = controls().slider(
+        sigma = sb.slider(
             t("conv.sigma"),
             MIN_SIGMA,
             MAX_SIGMA,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 import torch
@@ -40,12 +41,12 @@ def _same_padding() -> None:
     st.session_state["conv_padding"] = min(MAX_PADDING, d * (k - 1) // 2)
 
 
-def conv_controls() -> tuple[ConvSettings, torch.Tensor | None]:
-    """All sidebar settings of the page. Returns the settings and the preset kernel
-    (``None`` when the kernel is custom: the page body edits it)."""
-    sb = controls()
+def conv_controls(where: Any = None) -> tuple[ConvSettings, torch.Tensor | None]:
+    """All sidebar settings of the page (in ``where``, a sidebar container, if given). Returns the settings and
+    the preset kernel (``None`` when the kernel is custom: the page body edits it)."""
+    sb = controls() if where is None else where
     sb.subheader(t("conv.kernel_header"))
-    name, kernel, size, sigma = kernel_controls()
+    name, kernel, size, sigma = kernel_controls(sb)
     magnitude = False
     if name in SOBEL_PAIR:
         magnitude = sb.checkbox(t("conv.magnitude"), **bound("conv_magnitude"))

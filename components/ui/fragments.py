@@ -3,7 +3,11 @@
 A rerun of the whole page re-sends and the browser redraws every element on it: the title, the lesson bar,
 the sidebar, the explanation. A control in the page body that changes only its own section (the tangent's
 x₀, the backward step) reruns just that section with ``st.fragment`` instead: fewer messages, less for the
-browser to draw. Controls in the sidebar change everything below them and rerun the whole page as before.
+browser to draw. Sidebar controls whose change only the section shows are drawn by the section itself, into
+a sidebar container the page made before it (``side = st.sidebar.container()``; Convolution's kernel and
+geometry): a fragment may put widgets in a container from outside it, and they are replaced, not repeated,
+when it reruns. Sidebar controls that change the rest of the page (the picture choice, the upload, Reset)
+stay outside and rerun the whole page.
 
 Not in the presentation view: there a lesson step's controls are drawn in the strip above the picture, and a
 fragment may not write outside itself.
