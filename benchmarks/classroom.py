@@ -8,8 +8,9 @@ and the ``<img src="/media/...">`` of our HTML) is then fetched, as the browser 
 URLs name their content, so a picture already on the page is not loaded again).
 
 Moving a widget sends the same ``rerun_script`` with that widget's new value (by its element id, learnt from
-the deltas); the other widgets keep the values the server holds for them. Loopback only: ``Student`` refuses a
-non-loopback host.
+the deltas); the other widgets keep the values the server holds for them. A widget drawn inside a section
+(``st.fragment``, its deltas name the fragment) reruns only that section, as the browser asks. Loopback only:
+``Student`` refuses a non-loopback host.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ FINISHED_OK = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY}
 FINISHED_ANY = {
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
 WIDGETS = ("slider", "number_input", "selectbox", "checkbox", "radio")
 SELECT_SLIDER = 2  # Slider.Type.SELECT_SLIDER: options are the formatted strings, values their indices
@@ -48,6 +50,7 @@ class Widget:
     id: str
     kind: str
     proto: Any
+    fragment: str = ""  # the section (st.fragment) it belongs to: moving it reruns only that, as in a browser
 
     @property
     def key(self) -> str:
@@ -185,7 +188,7 @@ class Student:
                 what = element.WhichOneof("type")
                 if what in WIDGETS:
                     proto = getattr(element, what)
-                    self.widgets[proto.id] = Widget(proto.id, what, proto)
+                    self.widgets[proto.id] = Widget(proto.id, what, proto, msg.delta.fragment_id)
                 elif what == "progress" and self._answered is None:
                     self._answered = time.perf_counter() - self._sent
         elif kind == "script_finished":
@@ -193,9 +196,10 @@ class Student:
             if status in FINISHED_ANY and self._run is not None and not self._run.done():
                 self._run.set_result(ForwardMsg.ScriptFinishedStatus.Name(status))
 
-    async def _rerun(self, states: list[WidgetState]) -> Run:
+    async def _rerun(self, states: list[WidgetState], fragment: str = "") -> Run:
         back = BackMsg()
         rerun = back.rerun_script
+        rerun.fragment_id = fragment
         rerun.query_string = self.query
         rerun.page_script_hash = self.page_hash
         rerun.page_name = "" if self.page_hash else self.page
@@ -300,7 +304,7 @@ class Student:
         state = self.step(key, steps)
         if state is None:
             return None
-        return await self._rerun([state])
+        return await self._rerun([state], self.widget(key).fragment)
 
 
 def describe(run: Run) -> str:
