@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
 import streamlit as st  # noqa: E402
 
 from components.ui.boot import load, load_soon  # noqa: E402  (heavy imports + gc.freeze(), once per process)
+from components.ui.fragments import before_section_reruns  # noqa: E402
 from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
 from components.ui.present import clear_places, fit_probe  # noqa: E402
@@ -44,6 +45,7 @@ nav = {
 }
 page = st.navigation({k: v for k, v in nav.items() if v})
 clear_places()  # the presentation strip of the previous run is gone
+before_section_reruns(None)  # the page's lesson bar sets it again
 home = page.url_path == ""
 if not home:
     load()  # torch and the rest: the home page is painted without them, they load just after it (load_soon)

@@ -23,6 +23,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from components.ui.present import is_present
 from components.ui.timing import begin
 
+_BEFORE = "_section_before"  # what a section's own rerun redoes first (the page's full run sets it)
+
+
+def before_section_reruns(hook: Callable[[], None] | None) -> None:
+    """What a section's own rerun must redo before its body: the link bookkeeping the page's top did in the
+    full run (the lesson's ``step_off``), which the section's rerun skips. The router clears it each full run."""
+    st.session_state[_BEFORE] = hook
+
 
 def section(body: Callable[[], None]) -> None:
     """Run ``body`` now, as a section that reruns on its own when one of its widgets changes."""
@@ -33,6 +41,9 @@ def section(body: Callable[[], None]) -> None:
     def timed() -> None:
         run = begin(f"section {body.__qualname__}")  # a section's own reruns skip the router's timing
         try:
+            hook = st.session_state.get(_BEFORE) if in_section_rerun() else None
+            if hook is not None:
+                hook()
             body()
         finally:
             if in_section_rerun():

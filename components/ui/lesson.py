@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.ui.fragments import in_section_rerun
+from components.ui.fragments import before_section_reruns, in_section_rerun
 from components.ui.i18n import t
 from components.ui.present import is_present, set_places
 from components.ui.state import defaults_of, restore_defaults
@@ -167,6 +167,7 @@ def lesson_bar(lesson: Lesson) -> None:
     k, n = _arrive(lesson), len(lesson.steps)
     if k:
         _mark_off(lesson, lesson.steps[k - 1])
+        before_section_reruns(lambda: _mark_off(lesson, lesson.steps[k - 1]))  # a step's setting set there
     with st.container(key="lesson_strip", border=True):
         bar = st.container(horizontal=True, vertical_alignment="center", key="lesson_bar")
         bar.button(t("lesson.previous"), on_click=go, args=(lesson, max(0, k - 1)), disabled=k == 0,
