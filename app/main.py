@@ -15,10 +15,12 @@ from components.ui.i18n import t  # noqa: E402
 from components.ui.pages import PAGES, SECTIONS  # noqa: E402
 from components.ui.present import clear_places, fit_probe  # noqa: E402
 from components.ui.projector import projector_requested  # noqa: E402
+from components.ui.reruns import install  # noqa: E402
 from components.ui.sidebar import share, shared_sidebar  # noqa: E402
 from components.ui.state import remember_arrival  # noqa: E402
 from components.ui.timing import begin  # noqa: E402
 
+install()  # a section's rerun for a session that never drew it runs the whole page (once per process)
 run = begin(st.context.url or "")  # benchmarks only (ML_PLAYGROUND_TIMINGS)
 st.set_page_config(
     page_title="ML Playground · 机器学习可视化实验室",

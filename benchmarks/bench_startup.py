@@ -1,7 +1,7 @@
 """Budget 4: ``make run`` (already installed) to the first painted home page.
 
 Chromium starts first (not counted). The clock starts when the server process is spawned with the
-command ``make run`` executes (``.venv/bin/streamlit run app/main.py --server.port N``; headless comes
+command ``make run`` executes (``.venv/bin/python app/serve.py --server.port N``; headless comes
 from ``.streamlit/config.toml``) and stops when a page that kept retrying ``/`` shows the home title
 with the app idle. Each run uses a fresh server process; the OS file cache stays warm after the first.
 """
@@ -22,7 +22,7 @@ from tools.live_server import IDLE, free_port, launch_chromium
 BUDGET_S = 5.0  # issue 10 (was 6 s)
 RUNS = 3
 TIMEOUT_S = 60.0
-STREAMLIT = ROOT / ".venv" / "bin" / "streamlit"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 TITLE = "ML Playground"  # assets/i18n/en.toml home.title
 PAINTED = f"""() => !!document.querySelector('{IDLE}') &&
   [...document.querySelectorAll('h1')].some(h => h.textContent.trim().startsWith('{TITLE}'))"""
@@ -45,7 +45,7 @@ def _one(browser: Any, log: Path) -> dict[str, float]:
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [str(STREAMLIT), "run", "app/main.py", "--server.port", str(port)],
+            [str(PYTHON), "app/serve.py", "--server.port", str(port)],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -134,7 +134,7 @@ class Cluster:
             port = free_port()
             while port in {r.port for r in self.replicas} | {self.front_port}:
                 port = free_port()
-            cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port)]
+            cmd = [sys.executable, "app/serve.py", "--server.port", str(port)]
             cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
             cmd += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
             proc = self._spawn(cmd, f"replica{i + 1}.log", env)

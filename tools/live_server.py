@@ -49,14 +49,11 @@ def wait_healthy(port: int, timeout: float = 60.0) -> float:
 
 @contextlib.contextmanager
 def live_server(port: int | None = None, log: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run app/main.py`` on a free port; yield its base URL; stop it by PID."""
+    """Run the app (``app/serve.py``) on a free port; yield its base URL; stop it by PID."""
     port = port or free_port()
     cmd = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app/main.py",
+        "app/serve.py",
         "--server.port",
         str(port),
         "--server.address",

@@ -61,7 +61,7 @@ def test_health_check_port_user_and_command():
     assert user not in ("root", "0")
     (cmd,) = args_of("CMD")
     flat = " ".join(re.findall(r'"([^"]*)"', cmd))
-    assert flat.startswith("streamlit run app/main.py")
+    assert flat.startswith("python app/serve.py")  # streamlit run app/main.py, the server prepared first
     for flag in [
         "--server.headless true",
         "--server.fileWatcherType none",
