@@ -96,7 +96,10 @@ class Student:
     def open(self, path: str) -> dict:
         self.page.goto(self.base + path)
         self.page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-        return self.drawn()
+        drawn = self.drawn()
+        # The sidebar's sliders load lazily (a skeleton first): wait until every setting can be read.
+        self.page.wait_for_function(f"keys => ({_SETTINGS})(keys).every(v => v !== null)", arg=list(SETTINGS))
+        return drawn
 
     def drawn(self, timeout_ms: float = 60_000) -> dict:
         """Wait until the run has finished and everything is drawn (no skeleton, no stale element)."""
