@@ -15,7 +15,6 @@ import torch
 
 from components.compute.kernels import KERNELS, MAX_SIGMA, MAX_SIZE, MIN_SIGMA, fit_kernel, make_kernel, normalise
 from components.ui.i18n import t
-from components.ui.present import controls
 from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
@@ -96,12 +95,12 @@ def custom_editor() -> torch.Tensor:
     return values
 
 
-def kernel_controls(where: Any = None) -> tuple[str, torch.Tensor | None, int, float]:
-    """Sidebar (or ``where``): preset, size, sigma. Returns ``(name, preset kernel or None, size, sigma)``.
+def kernel_controls(sb: Any) -> tuple[str, torch.Tensor | None, int, float]:
+    """Preset, size, sigma, drawn in ``sb`` (the page's settings place). Returns ``(name, preset kernel or
+    None, size, sigma)``.
 
     For ``custom`` the kernel comes from ``custom_editor`` in the page body.
     """
-    sb = controls() if where is None else where
     names = [*KERNELS, CUSTOM]
     name = url_choice(
         sb.selectbox,
