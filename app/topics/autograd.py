@@ -7,7 +7,9 @@ from components.compute.expressions import ExpressionError
 from components.compute.tiny_net import tiny_forward_backward
 from components.figures.autograd import BACKWARD_STAGES, graph_dot, tiny_dot
 from components.snippets.autograd import errors_code, graph_code, tiny_code
-from components.ui.autograd import (
+from components.ui.autograd import STEPS
+from components.ui.autograd.link import seed_step, sync_step
+from components.ui.autograd.views import (
     AgSettings,
     accumulate_rows,
     fix_rows,
@@ -22,19 +24,17 @@ from components.ui.autograd import (
     vector_value,
     widget_tag,
 )
-from components.ui.autograd_link import seed_step, sync_step
 from components.ui.code_panel import code_panel
 from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
-from components.ui.lessons import AG
 from components.ui.present import fitted_height, page_explanation
 from components.ui.projector import is_projector
 from components.ui.state import bound, link_notice, reset_button, url_tabs
 from components.ui.tables import static_table
 
 D = AgSettings()
-page_header("ag", Lesson("ag", AgSettings, AG))
+page_header("ag", Lesson("ag", AgSettings, STEPS))
 notice = st.container()
 reset_button("ag", AgSettings)
 words = {"value": t("ag.value"), "grad": t("ag.grad")}

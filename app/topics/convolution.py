@@ -7,23 +7,23 @@ from components.compute.kernels import SOBEL_PAIR, make_kernel
 from components.figures.convolution import kernel_html
 from components.snippets.convolution import convolution_code
 from components.ui.code_panel import code_panel
-from components.ui.conv_kernel import custom_editor
-from components.ui.conv_pick import default_pixel, inspected_pixel
-from components.ui.conv_pictures import download_name, metrics, pictures, png_download
-from components.ui.conv_views import inspector, sliding_window
-from components.ui.convolution import conv_controls, geometry, output_size_panel, run_convolution
+from components.ui.convolution import STEPS
+from components.ui.convolution.controls import conv_controls, geometry, output_size_panel, run_convolution
+from components.ui.convolution.kernel import custom_editor
+from components.ui.convolution.pick import default_pixel, inspected_pixel
+from components.ui.convolution.pictures import download_name, metrics, pictures, png_download
+from components.ui.convolution.views import inspector, sliding_window
 from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.image_input import image_input, input_picture
 from components.ui.lesson import Lesson, page_header
-from components.ui.lessons import CONV
 from components.ui.present import is_present, page_explanation, picture_slot
 from components.ui.projector import is_projector
 from components.ui.state import link_notice, reset_button, url_tabs
 
 DISPLAY_PX = 760 if is_projector() else 640  # pixels sent for the input's long side (CSS fits the column)
 
-page_header("conv", Lesson("conv", ConvSettings, CONV))
+page_header("conv", Lesson("conv", ConvSettings, STEPS))
 notice = st.container()
 
 image = image_input("conv")

@@ -21,11 +21,10 @@ from components.figures.derivatives import contour_figure, curve_figure, directi
 from components.figures.numbers import fmt
 from components.snippets.derivatives import derivative_code, gradient_code
 from components.ui.code_panel import code_panel
-from components.ui.derivatives import DX_STEPS, function_input, half_width
+from components.ui.derivatives import DX_STEPS, STEPS, function_input, half_width
 from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, masked, page_header
-from components.ui.lessons import DERIV
 from components.ui.present import page_explanation, picture_slot
 from components.ui.projector import show_figure
 from components.ui.state import bound, link_notice, reset_button, url_choice, url_tabs
@@ -47,7 +46,7 @@ def warn_1d(tan, x0: float) -> None:
         st.warning(t("deriv.autograd_nan", x0=at, slope=fmt(tan.slope, 3), left=fmt(tan.left, 3)))
 
 
-page_header("deriv", Lesson("deriv", DerivSettings, DERIV))
+page_header("deriv", Lesson("deriv", DerivSettings, STEPS))
 notice = st.container()
 reset_button("deriv", DerivSettings)
 tabs = url_tabs({"1d": t("deriv.tab_1d"), "2d": t("deriv.tab_2d")}, "deriv_view")

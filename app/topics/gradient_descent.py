@@ -6,7 +6,8 @@ from components.figures.descent import descent_figure
 from components.figures.descent_surface import surface_figure
 from components.snippets.descent import descent_code
 from components.ui.code_panel import code_panel
-from components.ui.descent import (
+from components.ui.gradient_descent import STEPS
+from components.ui.gradient_descent.controls import (
     PICKER,
     RUN_DEFAULTS,
     GDSettings,
@@ -18,15 +19,14 @@ from components.ui.descent import (
     start_picker,
     surface_controls,
 )
-from components.ui.descent_results import results_table, run_outlook
+from components.ui.gradient_descent.results import results_table, run_outlook
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
-from components.ui.lessons import GD
 from components.ui.present import controls, page_explanation, picture_slot
 from components.ui.projector import show_figure
 from components.ui.state import bound, clamp_state, link_notice, reset_button
 
-page_header("gd", Lesson("gd", GDSettings, GD, RUN_DEFAULTS))
+page_header("gd", Lesson("gd", GDSettings, STEPS, RUN_DEFAULTS))
 notice = st.container()
 
 land = surface_controls()

@@ -11,8 +11,8 @@ from components.snippets.overfitting import training_code
 from components.ui.code_panel import code_panel
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, is_hidden, masked, page_header
-from components.ui.lessons import FIT
 from components.ui.overfitting import (
+    STEPS,
     SWEEP,
     FitSettings,
     Sweep,
@@ -36,7 +36,7 @@ from components.ui.present import page_explanation
 from components.ui.projector import show_figure
 from components.ui.state import reset_button
 
-page_header("fit", Lesson("fit", FitSettings, FIT))
+page_header("fit", Lesson("fit", FitSettings, STEPS))
 
 data_spec = data_controls()
 model = model_controls()

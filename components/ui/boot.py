@@ -16,7 +16,9 @@ page opened while the thread loads waits for it).
 """
 
 import gc
+import importlib
 import os
+import pkgutil
 import threading
 import time
 
@@ -67,6 +69,12 @@ def load_soon(delay: float = 1.0) -> None:
     threading.Thread(target=later, name="ml-playground-boot", daemon=True).start()
 
 
+def _import_all(package) -> None:
+    """Every module of the app's own code (each page's UI, figures, snippets, compute), before the freeze."""
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        importlib.import_module(info.name)
+
+
 def _load() -> None:
     import pandas  # noqa: F401  (st.data_editor)
     import plotly.graph_objects
@@ -75,23 +83,9 @@ def _load() -> None:
     import torchvision.transforms.v2.functional  # noqa: F401
     from PIL import Image
 
-    import components.compute.datasets
-    import components.compute.tiny_net
-    import components.figures.autograd
-    import components.snippets.autograd
-    import components.snippets.convolution
-    import components.snippets.derivatives
-    import components.snippets.descent
-    import components.snippets.overfitting
-    import components.ui.autograd
-    import components.ui.code_panel
-    import components.ui.conv_kernel
-    import components.ui.conv_pictures
-    import components.ui.conv_views
-    import components.ui.derivatives
-    import components.ui.descent
-    import components.ui.image_input
-    import components.ui.overfitting  # noqa: F401
+    import components
+
+    _import_all(components)
 
     Image.init()  # register every image plugin now, not on the first upload
     p = torch.zeros(2, dtype=torch.float64, requires_grad=True)

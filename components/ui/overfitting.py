@@ -15,6 +15,7 @@ from components.compute.datasets import TASKS, Data, DataSpec, make_data
 from components.compute.overfitting import MAX_EPOCHS, ModelSpec, Trainer, TrainSpec, capacities, fit
 from components.figures.overfitting import regions_image
 from components.ui.i18n import t
+from components.ui.lesson import Step
 from components.ui.present import controls
 from components.ui.shared import SharedRun, TrainingPool
 from components.ui.state import bound, url_choice
@@ -281,3 +282,13 @@ def run_sweep(sweep: Sweep, draw: Callable[[Sweep], None]) -> None:
         sweep.test.append(b)
         draw(sweep)
     sweep.running = False
+
+
+# The page's lesson steps (words in the catalogs under ``lessons.<prefix>.<id>``).
+STEPS = (
+    Step("underfit", {"fit_degree": 1}, ("fit_degree",)),
+    Step("right", {"fit_degree": 3}, ("fit_degree",)),
+    Step("overfit", {"fit_degree": 15}, ("fit_degree",)),
+    Step("more_data", {"fit_degree": 15, "fit_n": 200}, ("fit_n",)),
+    Step("weight_decay", {"fit_degree": 15, "fit_weight_decay": 1e-3}, ("fit_weight_decay",)),
+)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from components.compute.autograd_graph import PRESETS
-from components.ui.autograd import formula_tag
+from components.ui.autograd.views import formula_tag
 from tests.app.conftest import ok, open_page
 from tests.markdown_tables import read_tables
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.compute.descent import SURFACES, RunSpec, bowl_function, descend
-from components.ui.descent import snap
+from components.ui.gradient_descent.controls import snap
 from tests.app.conftest import figure, ok, open_page
 from tests.markdown_tables import read_tables
 

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from components.compute.autograd_graph import PRESETS
-from components.ui.autograd import formula_tag
+from components.ui.autograd.views import formula_tag
 from tests.app.conftest import ROOT, ok, open_page
 from tests.markdown_tables import read_tables
 from tests.snippets.test_convolution_code import run_code

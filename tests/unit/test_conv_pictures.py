@@ -1,4 +1,4 @@
-"""components.ui.conv_pictures: the pickers' pictures show the output's own values."""
+"""components.ui.convolution.pictures: the pickers' pictures show the output's own values."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import torch
 from PIL import Image
 
 from components.figures.raster import diverging_lut
-from components.ui.conv_pictures import ZOOM_PX, Shown, output_picture, picker_picture, zoom_image
-from components.ui.convolution import ConvResult
+from components.ui.convolution.controls import ConvResult
+from components.ui.convolution.pictures import ZOOM_PX, Shown, output_picture, picker_picture, zoom_image
 
 
 def _result(output: torch.Tensor) -> ConvResult:

@@ -1,4 +1,4 @@
-"""components.ui.conv_kernel: the custom-kernel URL text is parsed number by number, never evaluated."""
+"""components.ui.convolution.kernel: the custom-kernel URL text is parsed number by number, never evaluated."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.ui.conv_kernel import MAX_CUSTOM, MAX_WEIGHT, format_weights, parse_weights
+from components.ui.convolution.kernel import MAX_CUSTOM, MAX_WEIGHT, format_weights, parse_weights
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None)
 

@@ -3,9 +3,9 @@
 import pytest
 
 from components.ui.i18n import catalog
-from components.ui.lesson import Lesson, _index
-from components.ui.lessons import STEPS
+from components.ui.lesson import Lesson, Step, _index
 from components.ui.pages import PAGES
+from tests.lesson_steps import STEPS
 
 
 @pytest.mark.parametrize("prefix", sorted(STEPS))
@@ -25,8 +25,9 @@ def test_steps_set_only_their_own_page_s_settings(prefix):
         assert all(k.startswith(f"{prefix}_") for k in [*step.settings, *step.controls]), step
 
 
-def test_every_topic_page_has_a_lesson():
-    assert {p.i18n for p in PAGES if p.url_path} == set(STEPS)
+def test_every_topic_page_s_ui_exports_its_lesson_steps():
+    assert len(STEPS) == sum(1 for p in PAGES if p.url_path)
+    assert all(isinstance(steps, tuple) and all(isinstance(s, Step) for s in steps) for steps in STEPS.values())
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,17 @@ from components.compute.expressions import ExpressionError
 from components.compute.tiny_net import TINY_DEFAULT, TINY_LR, TINY_TARGET, TINY_X, TinyNet, TinyResult
 from components.figures.autograd import number
 from components.figures.numbers import fmt
-from components.ui.autograd_link import GRAD, VALUE, formula_tag, seed_leaves, sync_leaves, widget_tag
-from components.ui.derivatives import explain
+from components.ui.autograd.link import GRAD, VALUE, formula_tag, seed_leaves, sync_leaves, widget_tag
+from components.ui.expression_input import explain
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.state import bound, note_ignored, url_choice
 
 CUSTOM = "custom"
-__all__ = ["formula_tag", "widget_tag"]  # the leaf widgets' keys (``autograd_link``), used by the page and tests
+__all__ = [
+    "formula_tag",
+    "widget_tag",
+]  # the leaf widgets' keys (``link``), used by the page and tests
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def leaf_controls(
     text: str, names: tuple[str, ...], defaults: dict[str, float], grad_defaults: tuple[str, ...]
 ) -> tuple[dict[str, float], set[str]]:
     """A value and a "requires grad" switch per leaf, four leaves per row; in the link as ``ag_v_<leaf>`` and
-    ``ag_g_<leaf>`` when they differ from the formula's defaults (``autograd_link``)."""
+    ``ag_g_<leaf>`` when they differ from the formula's defaults (``components.ui.autograd.link``)."""
     values, grads, tag = {}, set(), widget_tag(text)
     seed_leaves(names, defaults, grad_defaults, tag)  # each widget's value comes from its session state
     for start in range(0, len(names), 4):

@@ -19,7 +19,7 @@ from components.compute.descent import (
 )
 from components.compute.descent_batch import descend_keyed
 from components.figures.descent import landscape_image
-from components.ui.derivatives import parse_or_keep
+from components.ui.expression_input import parse_or_keep
 from components.ui.i18n import t
 from components.ui.plot_click import plot_click
 from components.ui.present import controls

@@ -11,7 +11,7 @@ import torch
 from components.compute.convolution import ConvGeometry, ConvSettings
 from components.compute.kernels import is_zero_sum
 from components.figures.raster import clamped_rgb, display_picture, encode, fit, signed_rgb
-from components.ui.convolution import ConvResult, signed_display
+from components.ui.convolution.controls import ConvResult, signed_display
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage, display_size, input_picture
 from components.ui.present import fitted_height

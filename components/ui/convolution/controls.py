@@ -22,7 +22,7 @@ from components.compute.convolution import (
     uncovered,
 )
 from components.compute.kernels import SOBEL_PAIR, is_zero_sum, make_kernel
-from components.ui.conv_kernel import kernel_controls
+from components.ui.convolution.kernel import kernel_controls
 from components.ui.i18n import t
 from components.ui.image_input import LoadedImage
 from components.ui.present import controls

@@ -23,8 +23,8 @@ import streamlit as st
 from components.compute.convolution import ConvGeometry, ConvSettings, output_size
 from components.compute.kernels import make_kernel
 from components.figures.conv_pick import pick_html, picture_ranges, pixel_at, zoom_box, zoom_html
-from components.ui.conv_pictures import Shown, picker_picture, zoom_image
-from components.ui.convolution import ConvResult
+from components.ui.convolution.controls import ConvResult
+from components.ui.convolution.pictures import Shown, picker_picture, zoom_image
 from components.ui.i18n import t
 from components.ui.media import media_url
 from components.ui.plot_click import plot_click

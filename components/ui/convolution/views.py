@@ -10,9 +10,9 @@ from components.compute.kernels import SOBEL_PAIR, make_kernel
 from components.figures.convolution import multiply_add_html, sliding_window_figure
 from components.figures.heatgrid import cell_digits
 from components.figures.numbers import fmt
-from components.ui.conv_pick import pick_controls, pickers
-from components.ui.conv_pictures import Shown
-from components.ui.convolution import ConvResult
+from components.ui.convolution.controls import ConvResult
+from components.ui.convolution.pick import pick_controls, pickers
+from components.ui.convolution.pictures import Shown
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.projector import is_projector, show_figure
