@@ -10,7 +10,7 @@ from components.ui.code_panel import code_panel
 from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
-from components.ui.present import controls, is_present, page_explanation, picture_slot
+from components.ui.present import controls, is_present, page_explanation
 from components.ui.signals import STEPS
 from components.ui.signals.controls import filter_controls
 from components.ui.signals.source import signal_input
@@ -37,11 +37,13 @@ def sig_body() -> None:
     """Everything the filter settings change: a change reruns only this (``ui.fragments``)."""
     settings, kernel = filter_controls(side or controls(), source.settings)
     x, w = source.x, kernel.weights
-    chart = picture_slot()  # the presentation view: the signals right under the lesson strip
+    chart = st.container()  # the picture first, its controls under it (in the presentation view too)
     try:
         result = filter_signal(x, w, settings.mode, settings.padding)
     except SignalError as err:
         st.warning(t(f"sig.error.{err.reason}", **err.detail), icon=":material/error:")
+        with chart:
+            time_view(x, None, None, 0)
         length_panel(len(x), len(w), settings.mode)
         link_notice("sig", notice)
         return

@@ -53,9 +53,16 @@ def _bar(signed: bool, limit: float) -> str:
     )
 
 
-def grid(z: np.ndarray, signed: bool, title: str = "", limit: float | None = None, digits: int | None = None) -> str:
+def grid(
+    z: np.ndarray,
+    signed: bool,
+    title: str = "",
+    limit: float | None = None,
+    digits: int | None = None,
+    narrow: int = NARROW,
+) -> str:
     """One grid: ``z`` (NaN = an empty cell, e.g. a dilated kernel's holes) coloured on its scale, its numbers
-    written while the grid is at most ``NARROW`` columns wide (``digits`` significant digits, default
+    written while the grid is at most ``narrow`` columns wide (``digits`` significant digits, default
     ``cell_digits``), the colour bar under it.
 
     Args:
@@ -65,7 +72,7 @@ def grid(z: np.ndarray, signed: bool, title: str = "", limit: float | None = Non
     rows, cols = z.shape
     limit = limit or max_abs(z)
     colours = _colours(z, signed, limit)
-    written = cols <= NARROW
+    written = cols <= narrow
     digits = digits or cell_digits(cols) or 3
     texts = [[fmt(v, digits) if np.isfinite(v) else "" for v in row] for row in z]
     chars = max([len(s) for row in texts for s in row] + [1])
@@ -99,6 +106,7 @@ def grid(z: np.ndarray, signed: bool, title: str = "", limit: float | None = Non
     )
 
 
-def grids(panels: list[str]) -> str:
-    """Grids side by side (they wrap under each other when the column is too narrow)."""
-    return '<div class="mlp-grids">' + "".join(panels) + "</div>"
+def grids(panels: list[str], rows: bool = False) -> str:
+    """Grids side by side (they wrap under each other when the column is too narrow); ``rows``: one under the
+    other, each as wide as the page (1-D windows)."""
+    return f'<div class="mlp-grids{" mlp-rows" if rows else ""}">' + "".join(panels) + "</div>"

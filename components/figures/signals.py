@@ -16,8 +16,8 @@ from components.figures.theme import PALETTE
 INPUT, OUTPUT, CONVOLVE, KERNEL, PRODUCT = "#888888", PALETTE[0], PALETTE[3], PALETTE[1], PALETTE[2]
 MAX_POINTS = 4000  # longer signals are drawn as their min/max per bucket: the same picture, fewer points
 MARKERS_UP_TO = 160  # samples drawn as dots as well while they are this few
-MAX_FRAMES = 48  # the window animation's positions, from the inspected one on
-WINDOW_MARGIN = 6  # samples shown beside the window's path
+MAX_FRAMES = 32  # the window animation's positions, from the inspected one on
+WINDOW_MARGIN = 4  # samples shown beside the window's path
 
 
 def envelope(xs: np.ndarray, ys: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -110,6 +110,15 @@ def time_figure(
     return SpecFigure({"data": data, "layout": layout})
 
 
+def signal_figure(x: torch.Tensor, labels: dict[str, str]) -> SpecFigure:
+    """The input alone (the filter could not run: the page says why above it)."""
+    layout = {"height": 340, "margin": {"l": 55, "r": 10, "t": 10, "b": 75},
+              "xaxis": {"title": {"text": labels["index"]}, "zeroline": False}, "yaxis": {"zeroline": False},
+              "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
+              "showlegend": True}  # fmt: skip
+    return SpecFigure({"data": [_line(np.arange(len(x)), x.numpy(), labels["input"], INPUT, 1.5)], "layout": layout})
+
+
 def _window_traces(result: Filtered, i: int, labels: dict[str, str]) -> list[dict]:
     taps, w, products = (v.numpy() for v in result.window(i))
     where = (np.arange(len(w)) + i - result.left).tolist()
@@ -193,7 +202,7 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
         "height": 420,
         "margin": {"l": 55, "r": 10, "t": 10, "b": 120},
         "barmode": "group",
-        "xaxis": {"title": {"text": labels["index"]}, "range": [lo - 0.5, hi + 0.5], "zeroline": False},
+        "xaxis": {"title": {"text": labels["index"]}, "range": [lo - 0.5, hi + 0.5], "zeroline": False, "anchor": "y2"},
         "yaxis": {"domain": [0.5, 1.0], "zeroline": False},
         "yaxis2": {"domain": [0.0, 0.42], "zeroline": True, "zerolinecolor": "#999999"},
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},

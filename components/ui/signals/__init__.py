@@ -13,13 +13,21 @@ STEPS = (
     Step("edges", {"sig_source": "square", "sig_kernel": "difference", "sig_noise": 0.0}, ("sig_kernel",)),
     Step(
         "lengths",
-        {"sig_source": "impulse", "sig_kernel": "box", "sig_size": 15, "sig_mode": "valid", "sig_position": 0},
+        {
+            "sig_source": "impulse",
+            "sig_noise": 0.0,
+            "sig_kernel": "box",
+            "sig_size": 15,
+            "sig_mode": "valid",
+            "sig_position": 0,
+        },
         ("sig_mode",),
     ),
     Step(
         "flip",
         {
             "sig_source": "impulse",
+            "sig_noise": 0.0,
             "sig_kernel": "typed",
             "sig_weights": "1, 2, 3",
             "sig_flip": True,

@@ -19,7 +19,7 @@ from components.compute.signals import (
 )
 from components.figures.grid_html import grid, grids
 from components.figures.numbers import fmt
-from components.figures.signals import spectrum_figure, time_figure, window_figure
+from components.figures.signals import signal_figure, spectrum_figure, time_figure, window_figure
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.projector import show_figure
@@ -27,6 +27,7 @@ from components.ui.signals.source import Source
 from components.ui.state import clamp_state
 
 D = SignalSettings()
+ROW_NUMBERS = 16  # a window row writes its numbers up to this many samples (hover beyond)
 NYQUIST_LOW = 0.5  # |H(0.5)| below this share of |H(0)|: the kernel passes slow changes and stops fast ones
 
 
@@ -41,10 +42,14 @@ def position_slider(length: int) -> int:
                      disabled=length == 1, key="sig_position", bind="query-params")  # fmt: skip
 
 
-def time_view(x: torch.Tensor, result: Filtered, other: Filtered | None, position: int) -> None:
-    """Input and output on one axis, the window of output sample ``position`` shaded."""
+def time_view(x: torch.Tensor, result: Filtered | None, other: Filtered | None, position: int) -> None:
+    """Input and output on one axis, the window of output sample ``position`` shaded (``result`` ``None``: the
+    filter could not run, the input alone)."""
     labels = _labels("input", "output", "other", "sample", "index")
-    fig = time_figure(x, result, position, labels, None if other is None else other.output)
+    if result is None:
+        fig = signal_figure(x, labels)
+    else:
+        fig = time_figure(x, result, position, labels, None if other is None else other.output)
     show_figure(fig, key="sig_time", fit="sig_time")
 
 
@@ -85,13 +90,14 @@ def window_view(result: Filtered, position: int) -> None:
     show_figure(window_figure(result, position, labels), key="sig_window")
     taps, w, products = result.window(position)
     total = float(result.output[position])
+    a = position - result.left
+    row = {"signed": True, "digits": 3, "narrow": ROW_NUMBERS}
     panels = [
-        grid(taps.numpy()[None, :], True, t("sig.grid_taps", a=position - result.left,
-                                              b=position - result.left + len(w) - 1)),
-        grid(w.numpy()[None, :], True, t("sig.grid_weights_flipped") if result.flipped else t("sig.grid_weights")),
-        grid(products.numpy()[None, :], True, t("sig.grid_products")),
-    ]  # fmt: skip
-    st.container(key="sig_products").html(grids(panels))
+        grid(taps.numpy()[None, :], title=t("sig.grid_taps", a=a, b=a + len(w) - 1), **row),
+        grid(w.numpy()[None, :], title=t("sig.grid_weights", last=len(w) - 1), **row),
+        grid(products.numpy()[None, :], title=t("sig.grid_products"), **row),
+    ]
+    st.container(key="sig_products").html(grids(panels, rows=True))
     st.markdown(t("sig.sum", i=position, k=len(w), total=masked(fmt(total, 6)), check=fmt(float(products.sum()), 6)))
 
 
