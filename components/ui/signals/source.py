@@ -82,7 +82,7 @@ def _from_file(sb: Any) -> Source | None:
     column = names[0]
     if len(names) > 1:
         if st.session_state.get("sig_column") not in names:
-            st.session_state["sig_column"] = names[0]
+            st.session_state["sig_column"] = _first_signal(parsed)
         column = sb.selectbox(t("sig.column"), names, key="sig_column")
     if parsed.cut:
         st.info(t("sig.cut", seconds=f"{MAX_SECONDS:g}"), icon=":material/content_cut:")
@@ -93,6 +93,15 @@ def _from_file(sb: Any) -> Source | None:
         return Source(parsed.columns[column], upload.name, parsed.rate, file)
     file = FileSource(upload.name, parsed.index[column], parsed.header, parsed.delimiter)
     return Source(parsed.columns[column], f"{upload.name} · {column}", None, file)
+
+
+def _first_signal(parsed: SignalFile) -> str:
+    """The column shown first: the first that is not an evenly spaced count (a day or row number)."""
+    for name, values in parsed.columns.items():
+        steps = values.diff()
+        if len(steps) and not bool((steps == steps[0]).all()):
+            return name
+    return next(iter(parsed.columns))
 
 
 def signal_input(sb: Any) -> Source:
