@@ -11,7 +11,7 @@ import torch
 
 from components.compute.signals import Filtered
 from components.figures.spec import SpecFigure, finite_values
-from components.figures.theme import PALETTE
+from components.figures.theme import PALETTE, log_axis
 
 INPUT, OUTPUT, CONVOLVE, KERNEL, PRODUCT = "#888888", PALETTE[0], PALETTE[3], PALETTE[1], PALETTE[2]
 MAX_POINTS = 4000  # longer signals are drawn as their min/max per bucket: the same picture, fewer points
@@ -199,19 +199,20 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
         *[dict(tr) for tr in frames[0]["data"]],
     ]
     layout = {
-        "height": 420,
-        "margin": {"l": 55, "r": 10, "t": 10, "b": 120},
+        "height": 480,
+        "margin": {"l": 55, "r": 10, "t": 70, "b": 120},
         "barmode": "group",
-        "xaxis": {"title": {"text": labels["index"]}, "range": [lo - 0.5, hi + 0.5], "zeroline": False, "anchor": "y2"},
-        "yaxis": {"domain": [0.5, 1.0], "zeroline": False},
-        "yaxis2": {"domain": [0.0, 0.42], "zeroline": True, "zerolinecolor": "#999999"},
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
+        # The sample axis between the two panels: under the lower one the Play buttons and the slider need the room.
+        "xaxis": {"range": [lo - 0.5, hi + 0.5], "zeroline": False, "anchor": "y"},
+        "yaxis": {"domain": [0.56, 1.0], "zeroline": False},
+        "yaxis2": {"domain": [0.0, 0.4], "zeroline": True, "zerolinecolor": "#999999"},
+        "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},  # the bottom: Play
         "updatemenus": [
             {
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.12,
+                "y": -0.04,
                 "xanchor": "left",
                 "yanchor": "top",
                 "buttons": [
@@ -225,7 +226,7 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
                 "active": 0,
                 "x": 0.25,
                 "len": 0.75,
-                "y": -0.08,
+                "y": -0.01,
                 "currentvalue": {"prefix": labels["position"]},
                 "steps": [{"label": str(i), "method": "animate", "args": [[str(i)], now]} for i in positions],
             }
@@ -244,20 +245,21 @@ def spectrum_figure(
         response: ``(f, |H|)``.
         labels: ``input``, ``output``, ``gain``, ``frequency``, ``amplitude``, ``gain_axis`` texts.
     """
-    data = []
+    data, shown = [], []
+    floor = 1e-4 * max(float(a.max()) for _, a in spectra.values()) or 1e-12  # below: too small to see
     for name, color in (("input", INPUT), ("output", OUTPUT)):
         f, a = spectra[name]
-        fx, ay = envelope(f.numpy(), np.maximum(a.numpy(), 1e-12))
-        data.append(
-            {
-                "type": "scatter",
-                "x": finite_values(fx),
-                "y": finite_values(ay),
-                "mode": "lines",
-                "name": labels[name],
-                "line": {"color": color, "width": 2 if name == "input" else 2.5},
-            }
-        )
+        fx, ay = envelope(f.numpy(), np.maximum(a.numpy(), floor))
+        shown.append(ay)
+        trace = {
+            "type": "scatter",
+            "x": finite_values(fx),
+            "y": finite_values(ay),
+            "mode": "lines",
+            "name": labels[name],
+            "line": {"color": color, "width": 2 if name == "input" else 2.5},
+        }
+        data.append(trace)
     f, h = response
     data.append(
         {
@@ -277,12 +279,7 @@ def spectrum_figure(
         "height": 480,
         "margin": {"l": 60, "r": 10, "t": 10, "b": 80},
         "xaxis": {"range": [0, 0.5], "anchor": "y", "showticklabels": False},
-        "yaxis": {
-            "type": "log",
-            "domain": [0.5, 1.0],
-            "title": {"text": labels["amplitude"]},
-            "exponentformat": "power",
-        },
+        "yaxis": {**log_axis(np.concatenate(shown)), "domain": [0.5, 1.0], "title": {"text": labels["amplitude"]}},
         "xaxis2": {"range": [0, 0.5], "anchor": "y2", "matches": "x", "title": {"text": labels["frequency"]}},
         "yaxis2": {"domain": [0.0, 0.42], "rangemode": "tozero", "title": {"text": labels["gain_axis"]}},
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
