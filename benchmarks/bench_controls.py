@@ -86,6 +86,16 @@ PAGES = [
         p95=CONV_P95,
     ),
     PageCase(
+        "Signals",
+        "signals",
+        [
+            Control("kernel length K", _slider("sig_size"), presses=8),
+            Control("output sample i", _slider("sig_position"), presses=8),
+            Control("noise σ", _slider("sig_noise"), presses=8),
+            Control("length N", _slider("sig_length"), presses=8),
+        ],
+    ),
+    PageCase(
         "Derivatives",
         "derivatives",
         [

@@ -167,17 +167,18 @@ def _window_traces(result: Filtered, i: int, labels: dict[str, str]) -> list[dic
     ]
 
 
-def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> SpecFigure:
+def window_figure(result: Filtered, position: int, labels: dict[str, str], play: bool = False) -> SpecFigure:
     """Above: the padded input near output sample ``position``'s window, its taps ringed, the output sample at the
     window's middle. Below: the weights under their taps and the products, whose sum is that output sample.
-    Play / the slider walk the window on over the next ``MAX_FRAMES`` positions (no rerun).
+    ``play``: Play / the slider walk the window on over the next ``MAX_FRAMES`` positions (no rerun). Off by
+    default: 32 frames cost the browser ~50-80 ms on every change of the settings (issue 10).
 
     Args:
         labels: ``padded``, ``taps``, ``weights``, ``products``, ``sum``, ``index``, ``play``, ``pause``,
             ``position`` texts.
     """
     k, last = len(result.kernel), len(result.output) - 1
-    positions = list(range(position, min(last, position + MAX_FRAMES - 1) + 1))
+    positions = list(range(position, min(last, position + MAX_FRAMES - 1) + 1)) if play else [position]
     lo = positions[0] - result.left - WINDOW_MARGIN
     hi = positions[-1] - result.left + k - 1 + WINDOW_MARGIN
     first, stop = max(0, lo + result.left), min(len(result.padded), hi + result.left + 1)
@@ -185,7 +186,7 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
     axis = np.arange(first, stop) - result.left
     frames = [{"name": str(i), "data": _window_traces(result, i, labels), "traces": [1, 2, 3, 4]} for i in positions]
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
-    play = {"frame": {"duration": 350, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}}
+    walk = {"frame": {"duration": 350, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}}
     data = [
         {
             "type": "scatter",
@@ -216,7 +217,7 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
                 "xanchor": "left",
                 "yanchor": "top",
                 "buttons": [
-                    {"label": labels["play"], "method": "animate", "args": [None, play]},
+                    {"label": labels["play"], "method": "animate", "args": [None, walk]},
                     {"label": labels["pause"], "method": "animate", "args": [[None], now]},
                 ],
             }
@@ -232,6 +233,10 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str]) -> Sp
             }
         ],
     }
+    if not play:
+        del layout["updatemenus"], layout["sliders"]
+        layout["margin"]["b"] = 20
+        return SpecFigure({"data": data, "layout": layout})
     return SpecFigure({"data": data, "layout": layout, "frames": frames})
 
 

@@ -87,7 +87,8 @@ def length_panel(n: int, k: int, mode: str) -> None:
 def window_view(result: Filtered, position: int) -> None:
     """The window of output sample ``position``: taps, weights, products and their sum; play walks it on."""
     labels = _labels("padded", "taps", "weights", "products", "sum", "index", "play", "pause", "position")
-    show_figure(window_figure(result, position, labels), key="sig_window")
+    play = st.toggle(t("sig.play"), key="sig_play", bind="query-params")
+    show_figure(window_figure(result, position, labels, play), key="sig_window")
     taps, w, products = result.window(position)
     total = float(result.output[position])
     a = position - result.left
