@@ -37,7 +37,12 @@ def test_position_slider_takes_another_sample_apart():
     x = make_signal("noisy_sine", 256, 0.3, 0).numpy()
     assert float(metric(at, "y[30]")) == pytest.approx(naive(x, np.full(9, 1 / 9), "same", "zeros")[30], abs=1e-4)
     window = figure(at, "sig_window")
-    assert window["frames"][0]["name"] == "30"
+    assert window["data"][3]["x"] == list(range(26, 35)) and window["data"][4]["text"][0].startswith("y[30] = ")
+    assert "frames" not in window  # Play is off: no frames to send
+    at.toggle(key="sig_play").set_value(True).run()
+    frames = figure(at, "sig_window")["frames"]
+    assert [f["name"] for f in frames] == [str(i) for i in range(30, 62)]
+    assert frames[5]["data"][3]["x"] == list(range(31, 40))
 
 
 @pytest.mark.parametrize("signal", SIGNALS)
