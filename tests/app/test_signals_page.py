@@ -42,7 +42,7 @@ def test_position_slider_takes_another_sample_apart():
     at.toggle(key="sig_play").set_value(True).run()
     frames = figure(at, "sig_window")["frames"]
     assert [f["name"] for f in frames] == [str(i) for i in range(30, 62)]
-    assert frames[5]["data"][3]["x"] == list(range(31, 40))
+    assert frames[5]["data"][2]["x"] == list(range(31, 40))  # a frame holds traces 1-4: its taps are third
 
 
 @pytest.mark.parametrize("signal", SIGNALS)
