@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from components.compute.convolution import ConvGeometry
+from components.snippets.image_load import load_lines
 
 
 def _float(v: float) -> str:
@@ -18,40 +19,6 @@ def tensor_literal(kernel: torch.Tensor, indent: str = "    ") -> str:
     rows = [", ".join(_float(v) for v in row) for row in kernel.tolist()]
     body = ",\n".join(f"{indent}[{r}]" for r in rows)
     return f"torch.tensor([\n{body},\n])"
-
-
-_FLAT = {"stretch16": "lo / 257", "stretch": "min(max(lo, 0), 255)"}  # a one-value image keeps its brightness
-
-
-def _to_rgb_lines(path: str, conversion: str) -> list[str]:
-    """Open, turn upright (EXIF) and convert to RGB exactly as the page did for this file's mode."""
-    opened = f"ImageOps.exif_transpose(Image.open({path!r}))"  # repr: any file name is safe
-    if conversion == "alpha":
-        return [
-            f'img = {opened}.convert("RGBA")',
-            'white = Image.new("RGBA", img.size, (255, 255, 255, 255))',
-            'img = Image.alpha_composite(white, img).convert("RGB")  # transparent pixels on white, as on the page',
-        ]
-    if conversion in _FLAT:
-        return [
-            f"img = {opened}",
-            "a = np.asarray(img, dtype=np.float64)  # more than 8 bits: stretch its own range to 0-255, as the page",
-            "lo, hi = a.min(), a.max()",
-            f"a = (a - lo) / (hi - lo) * 255 if hi > lo else np.full_like(a, {_FLAT[conversion]})",
-            'img = Image.fromarray(a.round().astype(np.uint8)).convert("RGB")',
-        ]
-    return [f'img = {opened}.convert("RGB")']
-
-
-def _load_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
-    lines = _to_rgb_lines(path, conversion)
-    if resize_to:
-        w, h = resize_to
-        lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
-    lines += [
-        "x = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255  # (3, H, W) in [0, 1]",
-    ]
-    return lines
 
 
 def _conv_lines(name: str, g: ConvGeometry, channels: int) -> list[str]:
@@ -116,7 +83,7 @@ def convolution_code(
     """
     c = 1 if grayscale else 3
     k = g.kernel_size
-    lines = [*_header(heif, uploaded), *_load_lines(path, resize_to, conversion)]
+    lines = [*_header(heif, uploaded), *load_lines(path, resize_to, conversion)]
     if grayscale:
         lines.append("x = TF.rgb_to_grayscale(x)  # (1, H, W): 0.2989 R + 0.587 G + 0.114 B")
     lines += ["", f"kernel = {tensor_literal(kernel)}", *_conv_lines("conv", g, c)]

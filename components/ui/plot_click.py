@@ -57,6 +57,7 @@ def plot_click(
     on_click: Callable[[float, float], None],
     subplot: str = "xy",
     picture: bool = False,
+    inside: str | None = None,
 ) -> None:
     """Call ``on_click(x, y)`` (before the next run, like a widget callback) when the plot is clicked.
 
@@ -67,6 +68,7 @@ def plot_click(
         subplot: Plotly's subplot id (``"xy"``, ``"x2y2"``...).
         picture: listen to the ``<img>`` inside the element keyed ``chart_key`` instead of a chart (its box is
             the ranges: ``x`` left to right, ``y`` top to bottom as given).
+        inside: like ``picture``, for another element inside it (a CSS selector: a grid of numbers' cells).
     """
     key = f"{chart_key}_click"
 
@@ -75,6 +77,11 @@ def plot_click(
         if isinstance(point.get("x"), int | float) and isinstance(point.get("y"), int | float):
             on_click(float(point["x"]), float(point["y"]))
 
-    target = f".st-key-{chart_key} img" if picture else f'.st-key-{chart_key} .nsewdrag[data-subplot="{subplot}"]'
+    if inside:
+        target = f".st-key-{chart_key} {inside}"
+    elif picture:
+        target = f".st-key-{chart_key} img"
+    else:
+        target = f'.st-key-{chart_key} .nsewdrag[data-subplot="{subplot}"]'
     data = {"chart": chart_key, "target": target, "x": list(x_range), "y": list(y_range)}
     _COMPONENT(key=key, data=data, on_click_change=clicked, height=0)
