@@ -35,6 +35,7 @@ INTERPOLATE = {  # method -> (F.interpolate mode, align_corners)
 INITS = ("bilinear", "ones", "random")  # transposed-convolution weights
 MIN_FACTOR, MAX_FACTOR = 2, 8
 MAX_K, MAX_S, MAX_P = 16, 8, 8
+SHUFFLE_NOISE = 0.02  # pixel shuffle weights: "copy the pixel" plus this much seeded noise (std)
 SMOOTH = torch.tensor([1.0, 2.0, 1.0]) / 4  # resize-then-convolve: a [1, 2, 1]/4 blur on each axis
 
 
@@ -167,10 +168,10 @@ def shuffle_weights(channels: int, factor: int, icnr: bool, seed: int) -> torch.
     identity[range(channels), range(channels), 1, 1] = 1.0
     r2 = factor * factor
     if icnr:
-        base = identity + 0.08 * torch.randn(channels, channels, 3, 3, generator=g)
+        base = identity + SHUFFLE_NOISE * torch.randn(channels, channels, 3, 3, generator=g)
         return base.repeat_interleave(r2, dim=0)  # out channel c·f² + k is channel c's kernel, for every k
     copies = identity.repeat_interleave(r2, dim=0)
-    return copies + 0.08 * torch.randn(channels * r2, channels, 3, 3, generator=g)
+    return copies + SHUFFLE_NOISE * torch.randn(channels * r2, channels, 3, 3, generator=g)
 
 
 def pixel_shuffle(low: torch.Tensor, factor: int, icnr: bool, seed: int = 0) -> torch.Tensor:

@@ -70,15 +70,16 @@ def overlap_spectrum_figure(counts: torch.Tensor, stride: int, labels: dict[str,
     (and its multiples) is the checkerboard's period.
 
     Args:
-        counts: ``(H_out, W_out)`` from ``overlap_counts``.
+        counts: ``(H_out, W_out)`` from ``overlap_counts`` (of a large input: the spectrum's resolution is 1/width).
         labels: ``row``, ``spectrum``, ``pixel``, ``frequency``, ``count``, ``amplitude``, ``period`` texts.
     """
     row = counts[counts.shape[0] // 2].double()
-    inner = row[1:-1] if len(row) > 8 else row  # the edges get fewer taps by construction: not the artifact
+    edge = min(len(row) // 4, 2 * stride + 2)
+    inner = row[edge : len(row) - edge]  # the edges get fewer taps by construction: not the artifact
     freq = torch.fft.rfftfreq(len(inner), dtype=torch.float64)
     amp = torch.fft.rfft(inner - inner.mean()).abs() / len(inner)
     data = [
-        {"type": "bar", "x": list(range(len(row))), "y": finite_values(row), "name": labels["row"],
+        {"type": "bar", "x": list(range(edge, len(row) - edge)), "y": finite_values(inner), "name": labels["row"],
          "marker": {"color": PALETTE[0]}, "hovertemplate": "%{y}<extra></extra>"},
         {"type": "scatter", "x": finite_values(freq), "y": finite_values(amp), "mode": "lines+markers",
          "name": labels["spectrum"], "xaxis": "x2", "yaxis": "y2", "line": {"color": PALETTE[3], "width": 2.5}},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.compute.upsampling import SMOOTH, UpSettings, matched_transposed
+from components.compute.upsampling import SHUFFLE_NOISE, SMOOTH, UpSettings, matched_transposed
 from components.snippets.image_load import load_lines
 
 _TRANSPOSED_WEIGHTS = {
@@ -26,8 +26,10 @@ def _shuffle_lines() -> list[str]:
         "    identity = torch.zeros(3, 3, 3, 3)",
         "    identity[range(3), range(3), 1, 1] = 1.0  # each channel copies its own pixel",
         "    if icnr:  # ICNR: one kernel per channel, repeated for its f² sub-pixels -> no checkerboard at the start",
-        "        return (identity + 0.08 * torch.randn(3, 3, 3, 3, generator=g)).repeat_interleave(F ** 2, dim=0)",
-        "    return identity.repeat_interleave(F ** 2, dim=0) + 0.08 * torch.randn(3 * F ** 2, 3, 3, 3, generator=g)",
+        f"        noise = {SHUFFLE_NOISE} * torch.randn(3, 3, 3, 3, generator=g)",
+        "        return (identity + noise).repeat_interleave(F**2, 0)",
+        f"    noise = {SHUFFLE_NOISE} * torch.randn(3 * F**2, 3, 3, 3, generator=g)",
+        "    return identity.repeat_interleave(F**2, 0) + noise",
         "",
         "",
         "def pixel_shuffle(icnr):",

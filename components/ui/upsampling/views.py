@@ -35,6 +35,7 @@ from components.ui.tables import static_table
 D = UpSettings()
 TINY_FACTOR = 3  # the tiny map is upsampled by the page's factor, at most this (its numbers must fit)
 OVERLAP_N = 6  # the all-ones input of the overlap map
+SPECTRUM_N = 40  # ... and of its spectrum (a longer row: a finer frequency axis)
 
 
 def crop_controls() -> tuple[int, int]:
@@ -117,12 +118,16 @@ def tiny_view(s: UpSettings) -> None:
     j = b.slider(t("up.tj"), 0, max(cols - 1, 1), min(D.tj, cols - 1), **bound("up_tj"))
     weights = contributions(x, method, small, i, j)
     st.markdown(t("up.tiny_title", n=n, f=small.factor, rows=rows, cols=cols))
-    st.container(key="up_tiny_out").html(grids([grid(out[0].numpy(), True, t("up.tiny_output", i=i, j=j),
-                                                      narrow=16, digits=3)]))  # fmt: skip
-    plot_click("up_tiny_out", (0, cols), (rows, 0), lambda cx, cy: _pick(cy, cx, rows, cols), inside=".mlp-cells")
+    left, right = st.columns([3, 2], gap="medium")
+    picked = f".st-key-up_tiny_out .mlp-cells > div:nth-child({i * cols + j + 1})"
+    mark = f"<style>{picked} {{ outline: 3px solid #000; outline-offset: -3px; }}</style>"
+    out_grid = grid(out[0].numpy(), True, t("up.tiny_output", i=i, j=j), narrow=16, digits=3)
+    left.container(key="up_tiny_out").html(mark + grids([out_grid]))
+    with left:
+        plot_click("up_tiny_out", (0, cols), (rows, 0), lambda cx, cy: _pick(cy, cx, rows, cols), inside=".mlp-cells")
     panels = [grid(x[0].numpy(), True, t("up.tiny_input"), narrow=8, digits=2),
               grid(weights.numpy(), True, t("up.tiny_weights", i=i, j=j), narrow=8, digits=3)]  # fmt: skip
-    st.container(key="up_tiny_in").html(grids(panels))
+    right.container(key="up_tiny_in").html(grids(panels))  # a narrow column: one under the other
     terms = [(float(w), float(v)) for w, v in zip(weights.view(-1), x.view(-1), strict=True) if w != 0]
     total = sum(w * v for w, v in terms)
     shown = " + ".join(f"{fmt(w, 3)}·{fmt(v, 2)}" for w, v in terms[:8]) + (" + …" if len(terms) > 8 else "")
@@ -146,8 +151,9 @@ def transposed_view(s: UpSettings, low_size: tuple[int, int], size: tuple[int, i
     counts = overlap_counts(OVERLAP_N, k, stride, p, min(op, stride - 1))
     even = k % stride == 0
     st.markdown(t("up.overlap_title", n=OVERLAP_N, k=k, s=stride))
-    st.container(key="up_overlap").html(grids([grid(counts.numpy(), True, "", narrow=16, digits=2)]))
+    st.container(key="up_overlap").html(grids([grid(counts.numpy(), True, "", narrow=24, digits=2)]))
     st.markdown(t("up.overlap_even", k=k, s=stride) if even else t("up.overlap_uneven", k=k, s=stride))
     labels = {k2: t(f"up.fig_{k2}") for k2 in ("row", "spectrum", "pixel", "frequency", "count", "amplitude")}
     labels["period"] = t("up.fig_period", s=stride)
-    show_figure(overlap_spectrum_figure(counts, stride, labels), key="up_spectrum")
+    wide = overlap_counts(SPECTRUM_N, k, stride, p, min(op, stride - 1))
+    show_figure(overlap_spectrum_figure(wide, stride, labels), key="up_spectrum")
