@@ -113,6 +113,7 @@ def upsampling_code(image: Any, s: UpSettings, size: tuple[int, int]) -> str:
         "for name, y in results.items():",
         "    hh, ww = min(y.shape[1], x.shape[1]), min(y.shape[2], x.shape[2])",
         "    mse = ((y[:, :hh, :ww].clamp(0, 1) - x[:, :hh, :ww]) ** 2).mean().item()",
-        "    print(f'{name:17} {tuple(y.shape)}  PSNR {10 * math.log10(1 / mse):.2f} dB')",
+        "    psnr = 10 * math.log10(1 / mse) if mse else math.inf  # a perfect copy: infinite",
+        "    print(f'{name:17} {tuple(y.shape)}  PSNR {psnr:.2f} dB')",
     ]
     return "\n".join(lines) + "\n"

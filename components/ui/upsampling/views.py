@@ -137,6 +137,9 @@ def tiny_view(s: UpSettings) -> None:
 def transposed_view(s: UpSettings, low_size: tuple[int, int], size: tuple[int, int]) -> None:
     """``H_out`` with the numbers, what ``output_padding`` chooses, and the overlap counts (the checkerboard)."""
     k, stride, p, op = transposed_params(s)
+    if op >= stride:
+        st.warning(t("up.error.op_too_big", op=op, s=stride), icon=":material/error:")
+        op = stride - 1
     h = low_size[0]
     out = transposed_size(h, k, stride, p, op)
     st.markdown(t("up.size_title"))
@@ -148,12 +151,12 @@ def transposed_view(s: UpSettings, low_size: tuple[int, int], size: tuple[int, i
                       last=sizes[-1]))  # fmt: skip
     else:
         st.markdown(t("up.op_one", h=h, size=sizes[0] if sizes else out, s=stride))
-    counts = overlap_counts(OVERLAP_N, k, stride, p, min(op, stride - 1))
+    counts = overlap_counts(OVERLAP_N, k, stride, p, op)
     even = k % stride == 0
     st.markdown(t("up.overlap_title", n=OVERLAP_N, k=k, s=stride))
     st.container(key="up_overlap").html(grids([grid(counts.numpy(), True, "", narrow=24, digits=2)]))
     st.markdown(t("up.overlap_even", k=k, s=stride) if even else t("up.overlap_uneven", k=k, s=stride))
     labels = {k2: t(f"up.fig_{k2}") for k2 in ("row", "spectrum", "pixel", "frequency", "count", "amplitude")}
     labels["period"] = t("up.fig_period", s=stride)
-    wide = overlap_counts(SPECTRUM_N, k, stride, p, min(op, stride - 1))
+    wide = overlap_counts(SPECTRUM_N, k, stride, p, op)
     show_figure(overlap_spectrum_figure(wide, stride, labels), key="up_spectrum")
