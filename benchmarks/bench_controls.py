@@ -40,7 +40,11 @@ QUIET_MS = 600  # no change for this long after the script finished: the press h
 PRESS_TIMEOUT_S = 30.0
 SETTLE_MS = 200
 VIEWPORT = {"width": 1366, "height": 900}  # a laptop: the sidebar open beside the page
-UPLOAD = ".st-key-conv_upload input[type=file]"
+UPLOADED = {  # page -> what shows that the 1024² photo is in use
+    "convolution": '() => document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"]\')'
+    f"?.innerText.includes('{PHOTO_SIDE}×{PHOTO_SIDE}')",
+    "upsampling": "() => document.querySelector('.st-key-up_gallery figcaption')?.innerText.includes('512×512')",
+}
 
 
 @dataclass
@@ -94,6 +98,18 @@ PAGES = [
             Control("noise σ", _slider("sig_noise"), presses=8),
             Control("length N", _slider("sig_length"), presses=8),
         ],
+    ),
+    PageCase(
+        "Upsampling",
+        "upsampling",
+        [
+            Control("factor f", _slider("up_factor"), presses=4, sessions=("", "up_antialias=false")),
+            Control("crop x", _slider("up_cx"), presses=8),
+            Control("kernel size K", _slider("up_tk"), presses=6),
+            Control("seed", '[class*="st-key-up_seed"] input', key="ArrowUp", presses=8),
+        ],
+        query="up_tmatch=false",  # the transposed convolution's own sliders shown
+        upload=True,
     ),
     PageCase(
         "Derivatives",
@@ -232,12 +248,9 @@ def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     wait_idle(page)
     if case.upload:
-        page.locator(UPLOAD).set_input_files(photo_file(tmp))
-        page.wait_for_function(
-            '() => document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"]\')'
-            f"?.innerText.includes('{PHOTO_SIDE}×{PHOTO_SIDE}')",
-            timeout=60_000,
-        )
+        prefix = {"convolution": "conv", "upsampling": "up"}[case.path]
+        page.locator(f".st-key-{prefix}_upload input[type=file]").set_input_files(photo_file(tmp))
+        page.wait_for_function(UPLOADED[case.path], timeout=60_000)
         wait_idle(page)
     page.wait_for_function(CHARTS_DRAWN, timeout=60_000)  # every chart drawn: the page is painted
     page.wait_for_timeout(800)  # fonts, fit.js, the last chart relayout

@@ -31,36 +31,43 @@ def _rgb(image: torch.Tensor) -> np.ndarray:
     return (image.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
 
 
-def crop_png(image: torch.Tensor, box: tuple[int, int, int, int]) -> bytes:
-    """The crop of ``image`` ``(C, H, W)`` (values clamped to [0, 1]) as PNG: exact pixels. A method that made
-    a smaller picture (a transposed convolution) is cropped where it has pixels, white beyond."""
+def crop(image: torch.Tensor, box: tuple[int, int, int, int]) -> torch.Tensor:
+    """``(C, h, w)`` the crop of ``image``. A method that made a smaller picture (a transposed convolution) is
+    cropped where it has pixels, white beyond."""
     top, left, ch, cw = box
     part = image[:, top : top + ch, left : left + cw]
     canvas = torch.ones(image.shape[0], ch, cw)
     canvas[:, : part.shape[1], : part.shape[2]] = part
-    return encode(_rgb(canvas), "PNG")
+    return canvas
 
 
-def overshoot_png(image: torch.Tensor, box: tuple[int, int, int, int]) -> bytes:
-    """Where ``image`` leaves [0, 1] in the crop: red above 1, blue below 0 (strongest at 0.25 beyond), white
-    inside."""
-    top, left, ch, cw = box
-    part = image[:, top : top + ch, left : left + cw]
-    over = (part - 1).clamp(min=0).amax(0) / 0.25
-    under = (-part).clamp(min=0).amax(0) / 0.25
+def overshoot(part: torch.Tensor) -> torch.Tensor:
+    """``(3, h, w)``: where ``part`` leaves [0, 1], red above 1, blue below 0 (full at 0.25 beyond), else white."""
+    over = ((part - 1).clamp(min=0).amax(0) / 0.25).clamp(max=1)
+    under = ((-part).clamp(min=0).amax(0) / 0.25).clamp(max=1)
     rgb = torch.ones(3, *over.shape)
-    rgb[1] -= over.clamp(max=1) + under.clamp(max=1)
-    rgb[0] -= under.clamp(max=1)
-    rgb[2] -= over.clamp(max=1)
-    return encode(_rgb(rgb.clamp(0, 1)), "PNG")
+    rgb[1] -= over + under
+    rgb[0] -= under
+    rgb[2] -= over
+    return rgb.clamp(0, 1)
 
 
-def gallery_html(items: list[tuple[str, str, str]]) -> str:
-    """Pictures side by side, each with its name and a line under it: ``(url, title, note)`` (texts escaped)."""
+def sprite_png(tiles: list[torch.Tensor]) -> bytes:
+    """The tiles (each ``(3, h, w)``, values clamped to [0, 1]) side by side in one PNG of exact pixels: one
+    picture for the browser to fetch and decode instead of one per tile."""
+    return encode(_rgb(torch.cat(tiles, dim=2)), "PNG")
+
+
+def gallery_html(url: str, captions: list[tuple[str, str]]) -> str:
+    """The sprite's tiles side by side, each with its name and a line under it (``captions``: ``(title, note)``
+    per tile, escaped). Each tile shows its part of the one picture (``background-position``)."""
+    n = len(captions)
     cells = "".join(
-        f'<figure class="mlp-up"><img src="{escape(url)}" alt="{escape(title)}">'
+        f'<figure class="mlp-up"><div class="mlp-tile" role="img" aria-label="{escape(title)}" '
+        f'style="background-image:url({escape(url)});background-size:{n * 100}% 100%;'
+        f'background-position:{k * 100 / max(n - 1, 1):.4f}% 0"></div>'
         f"<figcaption><b>{escape(title)}</b><br>{escape(note)}</figcaption></figure>"
-        for url, title, note in items
+        for k, (title, note) in enumerate(captions)
     )
     return f'<div class="mlp-gallery">{cells}</div>'
 

@@ -20,7 +20,7 @@ def test_defaults_compare_every_method_with_its_psnr():
     at = open_page("upsampling")
     ok(at)
     gallery = next(h for h in at.get("html") if "mlp-gallery" in h.proto.body).proto.body
-    assert gallery.count("<img") == len(METHODS) + 2  # the original, nine methods, the bicubic overshoot
+    assert gallery.count('class="mlp-tile"') == len(METHODS) + 2  # the original, nine methods, the bicubic overshoot
     res = at.session_state["up_results"]
     from components.compute.images import to_tensor
     from components.compute.upsampling import working

@@ -21,6 +21,7 @@ from components.compute.upsampling import (
     UpSettings,
     downsample,
     score,
+    transposed_params,
     upsample,
     working,
 )
@@ -63,25 +64,36 @@ def original(image: LoadedImage) -> torch.Tensor:
     return _original(image.digest, image.tensor)
 
 
-def _key(s: UpSettings) -> tuple:
-    return s.factor, s.antialias, s.tmatch, s.tk, s.ts, s.tp, s.top, s.init, s.seed
+def depends_on(method: str, s: UpSettings) -> tuple:
+    """The settings a method's result depends on: a change of the others leaves it cached."""
+    base = (s.factor, s.antialias)
+    if method == "transposed":
+        return (*base, *transposed_params(s), s.init, s.seed if s.init == "random" else 0)
+    if method.startswith("shuffle"):
+        return (*base, s.seed)
+    return base
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _results(digest: str, key: tuple, _original: torch.Tensor, _s: UpSettings) -> dict[str, Any]:
-    low = downsample(_original, _s.factor, _s.antialias)
-    size = (_original.shape[1], _original.shape[2])
-    out: dict[str, Any] = {"low": low}
-    for method in METHODS:
-        try:
-            restored = upsample(low, method, size, _s)
-        except UpError as err:
-            out[method] = err
-            continue
-        out[method] = (restored, score(_original, restored))
-    return out
+def _low(digest: str, factor: int, antialias: bool, _original: torch.Tensor) -> torch.Tensor:
+    return downsample(_original, factor, antialias)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)  # 9 methods x a few settings; ~3 MB each at 512 px
+def _restored(digest: str, method: str, key: tuple, _original: torch.Tensor, _s: UpSettings):
+    low = _low(digest, _s.factor, _s.antialias, _original)
+    try:
+        restored = upsample(low, method, (_original.shape[1], _original.shape[2]), _s)
+    except UpError as err:
+        return err
+    return restored, score(_original, restored)
 
 
 def results(image: LoadedImage, s: UpSettings) -> dict[str, tuple[torch.Tensor, Score] | UpError | torch.Tensor]:
-    """``{"low": (C, h, w) feature map, method: (restored, score) or the UpError}``, cached across sessions."""
-    return _results(image.digest, _key(s), original(image), s)
+    """``{"low": (C, h, w) feature map, method: (restored, score) or the UpError}``, each cached across
+    sessions by the settings it depends on (a kernel-size change recomputes the transposed convolution only)."""
+    orig = original(image)
+    out: dict[str, Any] = {"low": _low(image.digest, s.factor, s.antialias, orig)}
+    for method in METHODS:
+        out[method] = _restored(image.digest, method, depends_on(method, s), orig, s)
+    return out

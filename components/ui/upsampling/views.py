@@ -23,7 +23,7 @@ from components.compute.upsampling import (
 )
 from components.figures.grid_html import grid, grids
 from components.figures.numbers import fmt
-from components.figures.upsampling import crop_box, crop_png, gallery_html, overlap_spectrum_figure, overshoot_png
+from components.figures.upsampling import crop, crop_box, gallery_html, overlap_spectrum_figure, overshoot, sprite_png
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.media import media_url
@@ -54,22 +54,23 @@ def _note(result: tuple | UpError) -> str:
 
 
 def gallery(orig: torch.Tensor, res: dict, cx: int, cy: int) -> None:
-    """The original and every method on the same crop at the original's pixel scale."""
+    """The original and every method on the same crop at the original's pixel scale (one picture, tiled)."""
     box = crop_box(orig.shape[1], orig.shape[2], cx, cy)
     low = res["low"]
-    items = [(media_url(crop_png(orig, box), "PNG", "up_orig"), t("up.original"),
-              t("up.original_note", h=orig.shape[1], w=orig.shape[2], lh=low.shape[1], lw=low.shape[2]))]  # fmt: skip
+    tiles = [crop(orig, box)]
+    captions = [(t("up.original"), t("up.original_note", h=orig.shape[1], w=orig.shape[2], lh=low.shape[1],
+                                     lw=low.shape[2]))]  # fmt: skip
     for method in METHODS:
         result = res[method]
         if isinstance(result, UpError):
             continue
-        items.append((media_url(crop_png(result[0], box), "PNG", f"up_{method}"), t(f"up.methods.{method}"),
-                      _note(result)))  # fmt: skip
+        tiles.append(crop(result[0], box))
+        captions.append((t(f"up.methods.{method}"), _note(result)))
         if method == "bicubic":
-            share = fmt(100 * result[1].overshoot, 2)
-            items.append((media_url(overshoot_png(result[0], box), "PNG", "up_over"), t("up.overshoot"),
-                          t("up.overshoot_note", share=share)))  # fmt: skip
-    st.container(key="up_gallery").html(gallery_html(items))
+            tiles.append(overshoot(crop(result[0], box)))
+            captions.append((t("up.overshoot"), t("up.overshoot_note", share=fmt(100 * result[1].overshoot, 2))))
+    url = media_url(sprite_png(tiles), "PNG", "up_gallery")
+    st.container(key="up_gallery").html(gallery_html(url, captions))
 
 
 def score_table(res: dict) -> None:
