@@ -30,7 +30,7 @@ PAGES = (
     PageInfo("home", "", "home", "start", ":material/home:"),
     PageInfo("convolution", "convolution", "conv", "images", ":material/blur_on:", "thumb_convolution.png"),
     PageInfo("signals", "signals", "sig", "images", ":material/graphic_eq:", "thumb_signals.png"),
-    PageInfo("upsampling", "upsampling", "up", "images", ":material/zoom_out_map:"),
+    PageInfo("upsampling", "upsampling", "up", "images", ":material/zoom_out_map:", "thumb_upsampling.png"),
     PageInfo("derivatives", "derivatives", "deriv", "optimisation", ":material/show_chart:", "thumb_derivatives.png"),
     PageInfo(
         "gradient_descent", "gradient-descent", "gd", "optimisation", ":material/trending_down:", "thumb_descent.png"
