@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from components.compute.convolution import ConvGeometry
-from components.snippets.image_load import load_lines
+from components.snippets.image_load import file_lines, load_lines
 
 
 def _float(v: float) -> str:
@@ -36,9 +36,7 @@ def _header(heif: bool, uploaded: bool) -> list[str]:
         "import torch.nn as nn",
         "from PIL import Image, ImageOps",
         "from torchvision.transforms.v2 import functional as TF",
-        *(["import pillow_heif  # pip install pillow-heif", "", "pillow_heif.register_heif_opener()"] if heif else []),
-        "",
-        *(["# Save this script next to your image file (or put its full path below)."] if uploaded else []),
+        *file_lines(heif, uploaded),
     ]
 
 

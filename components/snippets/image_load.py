@@ -25,14 +25,29 @@ def _to_rgb_lines(path: str, conversion: str) -> list[str]:
     return [f'img = {opened}.convert("RGB")']
 
 
-def load_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
-    """Open, turn upright, convert to RGB, resize to the working size if the page did: ``x`` ``(3, H, W)`` in
-    [0, 1]. Needs ``numpy as np``, ``torch``, ``PIL.Image`` and ``ImageOps`` imported."""
+def pil_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
+    """Open, turn upright, convert to RGB, resize to the working size if the page did: the PIL image ``img``.
+    Needs ``numpy as np`` (for 16-bit files) and ``PIL.Image``, ``ImageOps`` imported."""
     lines = _to_rgb_lines(path, conversion)
     if resize_to:
         w, h = resize_to
         lines.append(f"img = img.resize(({w}, {h}), Image.Resampling.LANCZOS)  # the app's working size")
-    lines += [
+    return lines
+
+
+def load_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
+    """``pil_lines``, then ``x`` ``(3, H, W)`` in [0, 1]. Needs ``torch`` too."""
+    return [
+        *pil_lines(path, resize_to, conversion),
         "x = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255  # (3, H, W) in [0, 1]",
     ]
-    return lines
+
+
+def file_lines(heif: bool, uploaded: bool) -> list[str]:
+    """What a script needs for the page's image file: HEIF support, and where to put an uploaded file."""
+    lines = ["import pillow_heif  # pip install pillow-heif", "", "pillow_heif.register_heif_opener()"] if heif else []
+    return [
+        *lines,
+        "",
+        *(["# Save this script next to your image file (or put its full path below)."] if uploaded else []),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.compute.upsampling import SHUFFLE_NOISE, SMOOTH, UpSettings, matched_transposed
-from components.snippets.image_load import load_lines
+from components.snippets.image_load import file_lines, load_lines
 
 _TRANSPOSED_WEIGHTS = {
     "bilinear": [
@@ -60,17 +60,7 @@ def upsampling_code(image: Any, s: UpSettings, size: tuple[int, int]) -> str:
         "import torch.nn.functional as Fn",
         "from PIL import Image, ImageOps",
         "from torch import nn",
-        *(
-            ["import pillow_heif  # pip install pillow-heif", "", "pillow_heif.register_heif_opener()"]
-            if decoded.format == "HEIF"
-            else []
-        ),
-        "",
-        *(
-            ["# Save this script next to your image file (or put its full path below)."]
-            if image.path == image.name
-            else []
-        ),
+        *file_lines(decoded.format == "HEIF", image.path == image.name),
         *load_lines(image.path, resize_to, decoded.conversion),
         f"x = Fn.interpolate(x[None], size={size}, mode='bilinear', antialias=True, align_corners=False)[0]"
         "  # the page's size",
