@@ -110,8 +110,8 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def parse_weights(text: str) -> torch.Tensor:
-    """Typed weights ``"0.25, 0.5, 0.25"`` (commas, spaces or semicolons between numbers), strictly: numbers
-    only, never evaluated.
+    """Typed weights ``"0.25, 0.5, 0.25"`` (commas, spaces or semicolons between numbers, full-width ones too),
+    strictly: numbers only, never evaluated.
 
     Raises:
         SignalError: ``weights_empty``, ``weights_number`` (``detail["item"]``: the piece that is not a number),
@@ -119,7 +119,7 @@ def parse_weights(text: str) -> torch.Tensor:
     """
     if len(text) > 2000:
         raise SignalError("weights_count", f"at most {MAX_KERNEL} weights. Got {len(text)} characters", n=len(text))
-    items = [s for s in re.split(r"[,;\s]+", text.strip()) if s]
+    items = [s for s in re.split(r"[,;\s，；、]+", text.strip()) if s]  # a Chinese keyboard types "，"
     if not items:
         raise SignalError("weights_empty", "type at least one weight. Got none")
     if len(items) > MAX_KERNEL:
@@ -138,12 +138,15 @@ def normalise(w: torch.Tensor, how: str) -> torch.Tensor:
     kernel answers 0 to a constant); ``none``: as is.
 
     Raises:
-        SignalError: ``zero_sum`` when ``sum1`` is asked of weights that sum to 0.
+        SignalError: ``zero_sum`` when ``sum1`` is asked of weights that sum to 0, ``huge_sum`` when they almost
+            cancel out (scaled, some would exceed ``MAX_WEIGHT``).
     """
     if how == "sum1":
         total = float(w.sum())
         if abs(total) < 1e-12:
             raise SignalError("zero_sum", "weights that sum to 0 cannot be scaled to sum to 1. Got sum 0")
+        if float((w / total).abs().max()) > MAX_WEIGHT:
+            raise SignalError("huge_sum", f"weights that almost cancel out: scaled they exceed ±{MAX_WEIGHT:g}")
         return w / total
     if how == "sum0":
         return w - w.mean()

@@ -119,7 +119,7 @@ def signal_figure(x: torch.Tensor, labels: dict[str, str]) -> SpecFigure:
     return SpecFigure({"data": [_line(np.arange(len(x)), x.numpy(), labels["input"], INPUT, 1.5)], "layout": layout})
 
 
-def _window_traces(result: Filtered, i: int, labels: dict[str, str]) -> list[dict]:
+def _window_traces(result: Filtered, i: int, labels: dict[str, str], hidden: bool = False) -> list[dict]:
     taps, w, products = (v.numpy() for v in result.window(i))
     where = (np.arange(len(w)) + i - result.left).tolist()
     total = float(result.output[i])
@@ -160,16 +160,20 @@ def _window_traces(result: Filtered, i: int, labels: dict[str, str]) -> list[dic
             "y": finite_values([total]),
             "mode": "markers+text",
             "name": labels["sum"],
-            "text": [f"y[{i}] = {total:.4g}"],
-            "textposition": "top center",
+            "text": [f"y[{i}] = ?" if hidden else f"y[{i}] = {total:.4g}"],
+            "textposition": "middle right",  # beside the marker, not on it; past the plot's edge if need be
+            "cliponaxis": False,
             "marker": {"size": 14, "color": OUTPUT, "symbol": "diamond"},
         },
     ]
 
 
-def window_figure(result: Filtered, position: int, labels: dict[str, str], play: bool = False) -> SpecFigure:
+def window_figure(
+    result: Filtered, position: int, labels: dict[str, str], play: bool = False, hidden: bool = False
+) -> SpecFigure:
     """Above: the padded input near output sample ``position``'s window, its taps ringed, the output sample at the
     window's middle. Below: the weights under their taps and the products, whose sum is that output sample.
+    ``hidden``: the output sample's value not written (the lesson's "predict first").
     ``play``: Play / the slider walk the window on over the next ``MAX_FRAMES`` positions (no rerun). Off by
     default: 32 frames cost the browser ~50-80 ms on every change of the settings (issue 10).
 
@@ -184,7 +188,8 @@ def window_figure(result: Filtered, position: int, labels: dict[str, str], play:
     first, stop = max(0, lo + result.left), min(len(result.padded), hi + result.left + 1)
     padded = result.padded.numpy()[first:stop]
     axis = np.arange(first, stop) - result.left
-    frames = [{"name": str(i), "data": _window_traces(result, i, labels), "traces": [1, 2, 3, 4]} for i in positions]
+    frames = [{"name": str(i), "data": _window_traces(result, i, labels, hidden), "traces": [1, 2, 3, 4]}
+              for i in positions]  # fmt: skip
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     walk = {"frame": {"duration": 350, "redraw": False}, "fromcurrent": True, "transition": {"duration": 0}}
     data = [

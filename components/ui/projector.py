@@ -54,20 +54,31 @@ def page_style() -> None:
     st.sidebar.html(_script(), unsafe_allow_javascript=True)
 
 
+def uploader_limits(key: str, limits: str) -> None:
+    """The uploader keyed ``key`` takes other files than pictures: its own line of limits (a catalog string)."""
+    st.markdown(f"<style>{_limits_css(limits, f'.st-key-{key} ')}</style>", unsafe_allow_html=True)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _limits_css(limits: str, scope: str = "") -> str:
+    rule = f"{scope}[data-testid='stFileUploaderDropzoneInstructions'] span"
+    return (
+        f"{rule} {{ font-size: 0 !important; white-space: normal; }}"
+        f"{rule}::after {{ content: {_quoted(limits)}; font-size: 0.85rem; white-space: normal; }}"
+    )
+
+
 def _uploader_css(button: str, limits: str) -> str:
     """Streamlit writes the file uploader's button and limits in English in every language, on one line cut
     with "…": ours replace them (catalog strings, never user text), wrapping."""
-
-    def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
     drop = '[data-testid="stFileUploaderDropzone"]'
     return (
         f"{drop} button [data-testid='stMarkdownContainer'] p {{ font-size: 0 !important; }}"
-        f"{drop} button [data-testid='stMarkdownContainer'] p::after {{ content: {quoted(button)}; font-size: 1rem; }}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0 !important; white-space: normal; }}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after {{ content: {quoted(limits)};"
-        " font-size: 0.85rem; white-space: normal; }"
+        f"{drop} button [data-testid='stMarkdownContainer'] p::after {{ content: {_quoted(button)}; font-size: 1rem; }}"
+        + _limits_css(limits)
     )
 
 

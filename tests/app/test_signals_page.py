@@ -169,3 +169,35 @@ def test_chinese():
     assert at.title[0].value == "信号滤波：一维卷积"
     assert "输入" in _numbers(at)
     assert not [s for s in texts(at) if s.startswith("sig.")]
+
+
+def test_no_negative_lengths_and_predict_first_hides_every_answer():
+    at = open_page("signals", sig_length="16", sig_size="63")
+    (modes,) = [c for c in texts(at) if c.startswith("Each mode:")]
+    assert "valid: no output" in modes and "-46" not in modes
+    at = open_page("signals", predict="1", sig_source="impulse", sig_noise="0", sig_size="15", sig_mode="valid")
+    (modes,) = [c for c in texts(at) if c.startswith("Each mode:")]
+    assert modes.count("?") == 3 and not any(c.isdigit() for c in modes)  # every mode's length hidden
+    assert metric(at, "Output length") == "?"
+    assert figure(at, "sig_window")["data"][4]["text"] == ["y[120] = ?"]
+    (line,) = [s for s in texts(at) if s.startswith("**y[120]**")]
+    assert line.count("?") == 2
+
+
+def test_listen_plays_both_clips_on_one_scale():
+    import io
+    import wave
+
+    at = open_page("signals", sig_view="listen", sig_size="31")
+    assert len(at.get("audio")) == 2
+    from components.compute.signals import filter_signal, make_kernel
+    from components.ui.signals.views import _wav
+
+    x = make_signal("noisy_sine", 16000, 0.3, 0)
+    y = filter_signal(x, make_kernel("box", 31), "same", "zeros").output
+    peak = float(max(x.abs().max(), y.abs().max()))
+    loud = []
+    for v in (x, y):
+        with wave.open(io.BytesIO(_wav(v, 8000, peak))) as clip:
+            loud.append(np.frombuffer(clip.readframes(16000), "<i2"))
+    assert abs(loud[0]).max() == 32767 and abs(loud[1]).max() < 0.6 * 32767  # the smoothed clip is quieter

@@ -183,12 +183,15 @@ def test_normalise():
     with pytest.raises(SignalError) as err:
         normalise(torch.tensor([-1.0, 1.0], dtype=torch.float64), "sum1")
     assert err.value.reason == "zero_sum"
+    with pytest.raises(SignalError) as err:
+        normalise(torch.tensor([1.0, -0.9999999999], dtype=torch.float64), "sum1")  # would be ±1e10
+    assert err.value.reason == "huge_sum"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("0.25, 0.5, 0.25", [0.25, 0.5, 0.25]), ("1 2 3", [1, 2, 3]), ("-1;1", [-1, 1]), (" 1e-1 ,  .5 ", [0.1, 0.5]),
-     ("+3", [3.0])],
+     ("+3", [3.0]), ("1，2；3、4", [1, 2, 3, 4])],
 )  # fmt: skip
 def test_typed_weights_are_numbers(text, expected):
     assert parse_weights(text).tolist() == expected

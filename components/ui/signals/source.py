@@ -26,6 +26,7 @@ from components.compute.signals import (
 )
 from components.snippets.signals import FileSource
 from components.ui.i18n import t
+from components.ui.projector import uploader_limits
 from components.ui.state import bound, url_choice
 
 UPLOAD = "upload"
@@ -133,6 +134,7 @@ def signal_input(sb: Any) -> Source:
         on_change=switch_to_upload,
         help=t("sig.upload_help", mb=MAX_BYTES // 2**20, seconds=f"{MAX_SECONDS:g}"),
     )
+    uploader_limits("sig_upload", t("sig.upload_limits", mb=MAX_BYTES // 2**20))
     if kind == UPLOAD:
         source = _from_file(sb)
         if source is None:

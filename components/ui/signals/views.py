@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
+import io
+import wave
+
 import streamlit as st
 import torch
 
@@ -21,7 +23,7 @@ from components.figures.grid_html import grid, grids
 from components.figures.numbers import fmt
 from components.figures.signals import signal_figure, spectrum_figure, time_figure, window_figure
 from components.ui.i18n import t
-from components.ui.lesson import masked
+from components.ui.lesson import is_hidden, masked
 from components.ui.projector import show_figure
 from components.ui.signals.source import Source
 from components.ui.state import clamp_state
@@ -75,10 +77,16 @@ def length_panel(n: int, k: int, mode: str) -> None:
     result = output_length(n, k, mode)
     left = result - n + k - 1  # P_left + P_right
     st.markdown(t("sig.length_title"))
-    st.latex(rf"L = N + P_\text{{left}} + P_\text{{right}} - K + 1 = {n} + {left} - {k} + 1 = {masked(str(result))}")
+    pl, pr = t("sig.p_left"), t("sig.p_right")
+    shown = masked(str(result) if result > 0 else rf"{result} \le 0")
+    st.latex(rf"L = N + P_\text{{{pl}}} + P_\text{{{pr}}} - K + 1 = {n} + {left} - {k} + 1 = {shown}")
+
+    def length(m: str) -> str:
+        n_out = output_length(n, k, m)
+        return masked(str(n_out) if n_out > 0 else t("sig.no_output"))
+
     rows = " · ".join(
-        (f"**{t(f'sig.modes.{m}')}: {output_length(n, k, m)}**" if m == mode else f"{t(f'sig.modes.{m}')}: "
-         f"{output_length(n, k, m)}")
+        f"**{t(f'sig.modes.{m}')}: {length(m)}**" if m == mode else f"{t(f'sig.modes.{m}')}: {length(m)}"
         for m in ("valid", "same", "full")
     )  # fmt: skip
     st.caption(t("sig.length_modes") + " " + rows)
@@ -88,7 +96,8 @@ def window_view(result: Filtered, position: int) -> None:
     """The window of output sample ``position``: taps, weights, products and their sum; play walks it on."""
     labels = _labels("padded", "taps", "weights", "products", "sum", "index", "play", "pause", "position")
     play = st.toggle(t("sig.play"), key="sig_play", bind="query-params")
-    show_figure(window_figure(result, position, labels, play), key="sig_window")
+    st.caption(t("sig.play_help"))
+    show_figure(window_figure(result, position, labels, play, hidden=is_hidden()), key="sig_window")
     taps, w, products = result.window(position)
     total = float(result.output[position])
     a = position - result.left
@@ -99,7 +108,8 @@ def window_view(result: Filtered, position: int) -> None:
         grid(products.numpy()[None, :], title=t("sig.grid_products"), **row),
     ]
     st.container(key="sig_products").html(grids(panels, rows=True))
-    st.markdown(t("sig.sum", i=position, k=len(w), total=masked(fmt(total, 6)), check=fmt(float(products.sum()), 6)))
+    check = masked(fmt(float(products.sum()), 6))
+    st.markdown(t("sig.sum", i=position, k=len(w), total=masked(fmt(total, 6)), check=check))
 
 
 def frequency_view(x: torch.Tensor, result: Filtered) -> None:
@@ -122,8 +132,17 @@ def frequency_view(x: torch.Tensor, result: Filtered) -> None:
         st.markdown(t("sig.band"))
 
 
-def _audio(samples: torch.Tensor, rate: int) -> None:
-    st.audio(np.asarray(samples.numpy(), dtype=np.float32), sample_rate=rate)
+def _wav(samples: torch.Tensor, rate: int, peak: float) -> bytes:
+    """16-bit PCM WAV scaled by ``peak`` (the louder clip's): Streamlit would scale each clip to full volume,
+    and a smoothed clip's quieter sound could not be heard as quieter."""
+    pcm = (samples / peak).clamp(-1, 1) * 32767 if peak > 0 else torch.zeros_like(samples)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(rate)
+        f.writeframes(pcm.round().to(torch.int16).numpy().tobytes())
+    return buf.getvalue()
 
 
 def listen_view(source: Source, settings: SignalSettings, weights: torch.Tensor) -> None:
@@ -141,10 +160,12 @@ def listen_view(source: Source, settings: SignalSettings, weights: torch.Tensor)
         st.caption(t("sig.listen_file", rate=source.rate))
     padding = settings.padding if len(weights) // 2 < len(x) else "zeros"
     y = filter_signal(x, weights, "same", padding).output
+    peak = float(max(x.abs().max(), y.abs().max()))
     left, right = st.columns(2)
     with left:
         st.markdown(t("sig.listen_input"))
-        _audio(x, source.rate)
+        st.audio(_wav(x, source.rate, peak), format="audio/wav")
     with right:
         st.markdown(t("sig.listen_output"))
-        _audio(y, source.rate)
+        st.audio(_wav(y, source.rate, peak), format="audio/wav")
+    st.caption(t("sig.listen_loudness"))
