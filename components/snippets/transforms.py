@@ -30,11 +30,19 @@ def _call(stage: Stage) -> str:
     if n == "erasing":
         return f"v2.RandomErasing(p={v[0]!r}, scale=(0.02, {max(0.02, v[1])!r}))"
     if n == "image":
-        return "v2.ToImage()  # PIL image -> tv_tensors.Image (uint8)"
+        return "v2.ToImage()"
     if n == "dtype":
-        return f"v2.ToDtype(torch.float32, scale={bool(v[0])})" + ("  # uint8 0..255 -> float 0..1" if v[0] else "")
+        return f"v2.ToDtype(torch.float32, scale={bool(v[0])})"
     mean, std = MEANS[v[0]]
     return f"v2.Normalize(mean={list(mean)}, std={list(std)})"
+
+
+_NOTES = {"image": "PIL image -> tv_tensors.Image (still uint8)", "dtype": "uint8 0..255 -> float 0..1 if scale"}
+
+
+def _line(stage: Stage) -> str:
+    note = _NOTES.get(stage.name)
+    return f"    {_call(stage)}," + (f"  # {note}" if note else "")
 
 
 def transforms_code(image: Any, stages: list[Stage], seed: int) -> str:
@@ -56,7 +64,7 @@ def transforms_code(image: Any, stages: list[Stage], seed: int) -> str:
         *pil_lines(image.path, resize_to, decoded.conversion),
         "",
         "transforms = v2.Compose([",
-        *[f"    {_call(s)}," for s in stages],
+        *[_line(s) for s in stages],
         "])",
         "",
         f"torch.manual_seed({seed})  # the random stages draw from torch's generator",
