@@ -44,6 +44,7 @@ UPLOADED = {  # page -> what shows that the 1024² photo is in use
     "convolution": '() => document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"]\')'
     f"?.innerText.includes('{PHOTO_SIDE}×{PHOTO_SIDE}')",
     "upsampling": "() => document.querySelector('.st-key-up_gallery figcaption')?.innerText.includes('512×512')",
+    "transforms": "() => document.querySelector('.st-key-tf_strip .mlp-card')?.innerText.includes('3×1024×1024')",
 }
 
 
@@ -109,6 +110,16 @@ PAGES = [
             Control("seed", '[class*="st-key-up_seed"] input', key="ArrowUp", presses=8),
         ],
         query="up_tmatch=false",  # the transposed convolution's own sliders shown
+        upload=True,
+    ),
+    PageCase(
+        "Transforms",
+        "transforms",
+        [
+            Control("crop size", '[class*="st-key-tf_"][class*="_size"] input[type=range]', key="ArrowLeft", presses=8),
+            Control("flip p", '[class*="st-key-tf_"][class*="_p"] input[type=range]', presses=8),
+            Control("seed", '[class*="st-key-tf_seed"] input', key="ArrowUp", presses=8),
+        ],
         upload=True,
     ),
     PageCase(
@@ -248,7 +259,7 @@ def _open(context: Any, url: str, case: PageCase, query: str, tmp: Path) -> Any:
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
     wait_idle(page)
     if case.upload:
-        prefix = {"convolution": "conv", "upsampling": "up"}[case.path]
+        prefix = {"convolution": "conv", "upsampling": "up", "transforms": "tf"}[case.path]
         page.locator(f".st-key-{prefix}_upload input[type=file]").set_input_files(photo_file(tmp))
         page.wait_for_function(UPLOADED[case.path], timeout=60_000)
         wait_idle(page)

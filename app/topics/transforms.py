@@ -35,7 +35,7 @@ def tf_body() -> None:
     if tabs["strip"].open:
         with tabs["strip"]:
             st.caption(t("tf.strip_help"))
-            film_strip(picture, stages, run)
+            film_strip(picture, image.digest, stages, run)
     if tabs["batch"].open:
         with tabs["batch"]:
             batch_view(picture, stages, seed)

@@ -264,7 +264,7 @@ def summarise(x: Any) -> Summary:
     else:
         kind = "tv_tensors.Image" if isinstance(x, tv_tensors.Image) else "torch.Tensor"
         dtype = str(x.dtype).replace("torch.", "")
-    t = as_tensor(x).double()
+    t = as_tensor(x).float()  # float32: exact for 8-bit levels, half the memory traffic of float64
     low, high = float(t.min()), float(t.max())
     hist = torch.histc(t, bins=32, min=low, max=high if high > low else low + 1)
     return Summary(kind, dtype, tuple(t.shape), low, high, float(t.mean()), tuple(int(v) for v in hist))

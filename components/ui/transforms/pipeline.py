@@ -126,8 +126,8 @@ def pipeline_editor(sb: Any) -> list[Stage]:
     current = []
     for k, (uid, stage) in enumerate(zip(uids, stages, strict=True)):
         box = sb.container(border=True, key=f"tf_stage_{uid}")
-        head = box.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**{k + 1}. {t(f'tf.stages.{stage.name}')}**")
+        box.markdown(f"**{k + 1}. {t(f'tf.stages.{stage.name}')}**")
+        head = box.container(horizontal=True, gap="small")  # ↑ ↓ ✕ on one row under the name
         head.button("↑", key=f"tf_up_{uid}", on_click=_move, args=(k, -1), disabled=k == 0, help=t("tf.up"))
         head.button("↓", key=f"tf_down_{uid}", on_click=_move, args=(k, 1), disabled=k == len(stages) - 1,
                     help=t("tf.down"))  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 from PIL import Image
 
-from components.compute.transforms import RANDOM, Stage, StageResult, display, run_pipeline, summarise
+from components.compute.transforms import RANDOM, Stage, StageResult, Summary, display, run_pipeline, summarise
 from components.figures.numbers import fmt
 from components.figures.raster import encode, fit
 from components.ui.i18n import t
@@ -18,7 +18,7 @@ THUMB = 200  # pixels across a stage's picture
 BATCH = 8
 
 
-def _picture(x: Any, key: str) -> tuple[str, bool]:
+def _thumbnail(x: Any) -> tuple[bytes, bool]:
     shown, rescaled = display(x)
     rgb = (shown.clamp(0, 1) * 255).round().byte()
     if rgb.shape[0] == 1:
@@ -26,7 +26,18 @@ def _picture(x: Any, key: str) -> tuple[str, bool]:
     h, w = rgb.shape[1:]
     scale = THUMB / max(h, w)
     pixels = fit(rgb.permute(1, 2, 0).numpy(), max(1, round(w * scale)), max(1, round(h * scale)))
-    return media_url(encode(pixels, "JPEG"), "JPEG", key), rescaled
+    return encode(pixels, "JPEG"), rescaled
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _input(digest: str, _image: Image.Image) -> tuple[bytes, bool, Summary]:
+    """The input's card (a 1024² photo's summary alone is ~90 ms): once per picture."""
+    return (*_thumbnail(_image), summarise(_image))
+
+
+def _picture(x: Any, key: str, digest: str | None = None) -> tuple[str, bool, Summary]:
+    data, rescaled, summary = _input(digest, x) if digest else (*_thumbnail(x), summarise(x))
+    return media_url(data, "JPEG", key), rescaled, summary
 
 
 def _histogram(counts: tuple[int, ...]) -> str:
@@ -62,7 +73,7 @@ def _mistake(stage: Stage, before: Any, result: StageResult) -> str:
     return ""
 
 
-def _card(k: int, stage: Stage | None, before: Any, result: StageResult, key: str) -> str:
+def _card(k: int, stage: Stage | None, before: Any, result: StageResult, key: str, digest: str | None = None) -> str:
     title = t("tf.input") if stage is None else f"{k}. {t(f'tf.stages.{stage.name}')}"
     if result.error:
         kind, message = result.error
@@ -70,8 +81,7 @@ def _card(k: int, stage: Stage | None, before: Any, result: StageResult, key: st
         return (f'<div class="mlp-card mlp-card-error"><b>{escape(title)}</b>'
                 f'<div class="mlp-err"><code>{escape(kind)}: {escape(message)}</code></div>'
                 f'<div class="mlp-fix">{escape(note)}</div></div>')  # fmt: skip
-    url, rescaled = _picture(result.output, key)
-    s = summarise(result.output)
+    url, rescaled, s = _picture(result.output, key, digest)
     shape = "×".join(map(str, s.shape))
     stats = t("tf.stats_line", low=fmt(s.low, 3), high=fmt(s.high, 3), mean=fmt(s.mean, 3))
     extra = [_drew(stage, result) if stage else "", t("tf.rescaled") if rescaled else ""]
@@ -82,9 +92,10 @@ def _card(k: int, stage: Stage | None, before: Any, result: StageResult, key: st
             f"<div>{escape(stats)}</div>{_histogram(s.histogram)}{notes}</div>")  # fmt: skip
 
 
-def film_strip(image: Image.Image, stages: list[Stage], run: list[StageResult]) -> None:
-    """Every stage's picture, type, dtype, shape, range, mean and histogram, in order; an error ends the strip."""
-    cards = [_card(0, None, None, StageResult(image), "tf_card_0")]
+def film_strip(image: Image.Image, digest: str, stages: list[Stage], run: list[StageResult]) -> None:
+    """Every stage's picture, type, dtype, shape, range, mean and histogram, in order; an error ends the strip.
+    ``digest``: the picture's (its card is cached by it)."""
+    cards = [_card(0, None, None, StageResult(image), "tf_card_0", digest)]
     before: Any = image
     for k, (stage, result) in enumerate(zip(stages, run, strict=False), start=1):
         cards.append(_card(k, stage, before, result, f"tf_card_{k}"))
@@ -103,7 +114,7 @@ def batch_view(image: Image.Image, stages: list[Stage], seed: int) -> None:
         if last.error:
             cells.append(f'<div class="mlp-card mlp-card-error">{escape(t("tf.batch_error"))}</div>')
             continue
-        url, _ = _picture(last.output if stages else image, f"tf_batch_{k}")
+        url, _, _ = _picture(last.output if stages else image, f"tf_batch_{k}")
         drawn = "; ".join(d for d in (_drew(s, r) for s, r in zip(stages, run, strict=False)) if d)
         cells.append(f'<div class="mlp-card"><b>{escape(t("tf.epoch", k=k + 1))}</b><img src="{escape(url)}" '
                      f'alt=""><div class="mlp-note">{escape(drawn)}</div></div>')  # fmt: skip
