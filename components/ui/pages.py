@@ -31,7 +31,7 @@ PAGES = (
     PageInfo("convolution", "convolution", "conv", "images", ":material/blur_on:", "thumb_convolution.png"),
     PageInfo("signals", "signals", "sig", "images", ":material/graphic_eq:", "thumb_signals.png"),
     PageInfo("upsampling", "upsampling", "up", "images", ":material/zoom_out_map:", "thumb_upsampling.png"),
-    PageInfo("transforms", "transforms", "tf", "images", ":material/filter_frames:"),
+    PageInfo("transforms", "transforms", "tf", "images", ":material/filter_frames:", "thumb_transforms.png"),
     PageInfo("derivatives", "derivatives", "deriv", "optimisation", ":material/show_chart:", "thumb_derivatives.png"),
     PageInfo(
         "gradient_descent", "gradient-descent", "gd", "optimisation", ":material/trending_down:", "thumb_descent.png"
