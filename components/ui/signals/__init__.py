@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from components.ui.lesson import Step
 
+# A step sets the output sample only where the output's length stays the one of the step before: the position
+# slider's range follows that length, and a slider with a new range reads the link's old value instead.
 STEPS = (
     Step("smooth", {"sig_source": "noisy_sine", "sig_kernel": "box", "sig_size": 9}, ("sig_size",)),
     Step("edges", {"sig_source": "square", "sig_kernel": "difference", "sig_noise": 0.0}, ("sig_kernel",)),
@@ -19,7 +21,6 @@ STEPS = (
             "sig_kernel": "box",
             "sig_size": 15,
             "sig_mode": "valid",
-            "sig_position": 0,
         },
         ("sig_mode",),
     ),
