@@ -88,3 +88,10 @@ def test_chinese_and_bad_link_values():
     ok(at)
     assert at.title[0].value == "上采样"
     assert any("up_factor" in str(i.value) and "up_init" in str(i.value) for i in at.info)
+
+
+def test_a_broken_upload_keeps_the_last_good_picture():
+    at = open_page("upsampling")
+    at.sidebar.get("file_uploader")[0].set_value(("broken.png", b"\x89PNG\r\n\x1a\nnot really", "image/png")).run()
+    ok(at)
+    assert at.error and at.session_state["up_results"]["nearest"][0].shape[1:] == (300, 451)  # still the cat

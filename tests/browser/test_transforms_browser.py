@@ -16,6 +16,7 @@ SOURCES = "() => [...document.querySelectorAll('.st-key-tf_strip .mlp-card img')
 
 def test_a_stage_s_slider_redraws_the_strip_and_moves_the_link(page, server_url):
     goto(page, f"{server_url}/transforms")
+    page.wait_for_function(f"() => ({SOURCES})().length === 6", timeout=30_000)  # a first visit may run twice
     before = page.evaluate(SOURCES)
     assert len(before) == 6
     size = page.locator('[class*="st-key-tf_"][class*="_size"] input[type="range"]').first

@@ -16,6 +16,7 @@ SOURCES = "() => [...document.querySelectorAll('.st-key-up_gallery .mlp-tile')].
 
 def test_factor_redraws_every_crop(page, server_url):
     goto(page, f"{server_url}/upsampling")
+    page.wait_for_function(f"() => ({SOURCES})().length === 11", timeout=30_000)  # a first visit may run twice
     before = page.evaluate(SOURCES)
     assert len(before) == 11 and len(set(before)) == 1
     factor = page.locator('.st-key-up_factor input[type="range"]')
@@ -62,3 +63,15 @@ def test_deep_link_on_first_visit_after_server_start(browser):
             pg.get_by_text("K = 5 is not divisible by S = 3").wait_for(timeout=30_000)
         finally:
             context.close()
+
+
+def test_upload(page, server_url, tmp_path):
+    from tests.app.conftest import png_bytes
+
+    goto(page, f"{server_url}/upsampling")
+    path = tmp_path / "blue.png"
+    path.write_bytes(png_bytes(800, 400, (20, 90, 220)))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.get_by_text("512×256 · feature map 128×64").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0

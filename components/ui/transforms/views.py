@@ -83,7 +83,7 @@ def _card(k: int, stage: Stage | None, before: Any, result: StageResult, key: st
                 f'<div class="mlp-fix">{escape(note)}</div></div>')  # fmt: skip
     url, rescaled, s = _picture(result.output, key, digest)
     shape = "×".join(map(str, s.shape))
-    stats = t("tf.stats_line", low=fmt(s.low, 3), high=fmt(s.high, 3), mean=fmt(s.mean, 3))
+    stats = t("tf.stats_line", low=fmt(s.low, 3), high=fmt(s.high, 3), avg=fmt(s.mean, 3))
     extra = [_drew(stage, result) if stage else "", t("tf.rescaled") if rescaled else ""]
     extra.append(_mistake(stage, before, result) if stage else "")
     notes = "".join(f'<div class="mlp-note">{escape(e)}</div>' for e in extra if e)
