@@ -32,7 +32,8 @@ STEPS = (
             "sig_kernel": "typed",
             "sig_weights": "1, 2, 3",
             "sig_flip": True,
-            "sig_position": 127,
+            "sig_length": 32,  # short: the three outputs of the impulse are apart on the axis
+            "sig_position": 15,
         },
         ("sig_flip",),
     ),
