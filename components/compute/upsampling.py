@@ -183,13 +183,17 @@ def pixel_shuffle(low: torch.Tensor, factor: int, icnr: bool, seed: int = 0) -> 
         return nn.PixelShuffle(factor)(conv(low.unsqueeze(0))).squeeze(0)
 
 
+def _interpolate(x: torch.Tensor, method: str, size: tuple[int, int]) -> torch.Tensor:
+    mode, corners = INTERPOLATE[method]
+    return F.interpolate(x.unsqueeze(0), size=size, mode=mode, align_corners=corners).squeeze(0)
+
+
 def upsample(low: torch.Tensor, method: str, size: tuple[int, int], s: UpSettings) -> torch.Tensor:
     """``low`` back to ``size`` with ``method`` (``METHODS``). A transposed convolution or a pixel shuffle makes
     its own size (``transposed_size``, ``f·h``); the others make ``size`` exactly. Bicubic can overshoot
     [0, 1]: it is returned as computed (``clamp`` it to show it)."""
     if method in INTERPOLATE:
-        mode, corners = INTERPOLATE[method]
-        return F.interpolate(low.unsqueeze(0), size=size, mode=mode, align_corners=corners).squeeze(0)
+        return _interpolate(low, method, size)
     if method == "transposed":
         k, stride, p, op = transposed_params(s)
         return transposed(low, k, stride, p, op, s.init, s.seed)
@@ -262,8 +266,7 @@ def upsample_exact(x: torch.Tensor, method: str, s: UpSettings) -> torch.Tensor:
     module, no clamping), so autograd can trace every output cell back to its input cells."""
     size = (x.shape[1] * s.factor, x.shape[2] * s.factor)
     if method in INTERPOLATE:
-        mode, corners = INTERPOLATE[method]
-        return F.interpolate(x.unsqueeze(0), size=size, mode=mode, align_corners=corners).squeeze(0)
+        return _interpolate(x, method, size)
     if method == "transposed":
         k, stride, p, op = transposed_params(s)
         w = transposed_weights(s.init, k, stride, x.shape[0], s.seed)

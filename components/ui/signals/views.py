@@ -26,7 +26,7 @@ from components.ui.i18n import t
 from components.ui.lesson import is_hidden, masked
 from components.ui.projector import show_figure
 from components.ui.signals.source import Source
-from components.ui.state import clamp_state
+from components.ui.state import bound, clamp_state
 
 D = SignalSettings()
 ROW_NUMBERS = 16  # a window row writes its numbers up to this many samples (hover beyond)
@@ -41,7 +41,7 @@ def position_slider(length: int) -> int:
     """The inspected output sample (in the link); its range follows the output length."""
     clamp_state("sig_position", 0, length - 1)
     return st.slider(t("sig.position"), 0, max(length - 1, 1), min(D.position, length - 1), help=t("sig.position_help"),
-                     disabled=length == 1, key="sig_position", bind="query-params")  # fmt: skip
+                     disabled=length == 1, **bound("sig_position"))  # fmt: skip
 
 
 def time_view(x: torch.Tensor, result: Filtered | None, other: Filtered | None, position: int) -> None:
@@ -95,7 +95,7 @@ def length_panel(n: int, k: int, mode: str) -> None:
 def window_view(result: Filtered, position: int) -> None:
     """The window of output sample ``position``: taps, weights, products and their sum; play walks it on."""
     labels = _labels("padded", "taps", "weights", "products", "sum", "index", "play", "pause", "position")
-    play = st.toggle(t("sig.play"), key="sig_play", bind="query-params")
+    play = st.toggle(t("sig.play"), **bound("sig_play"))
     st.caption(t("sig.play_help"))
     show_figure(window_figure(result, position, labels, play, hidden=is_hidden()), key="sig_window")
     taps, w, products = result.window(position)
