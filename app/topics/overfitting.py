@@ -11,26 +11,22 @@ from components.snippets.overfitting import training_code
 from components.ui.code_panel import code_panel
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, is_hidden, masked, page_header
+from components.ui.live_training import current_training, data_for, fit_picture, restart, stop, train_live
 from components.ui.overfitting import (
     STEPS,
     SWEEP,
+    TRAINING,
     FitSettings,
     Sweep,
     capacity_of,
-    current_training,
     curves_csv,
     data_controls,
-    data_for,
-    fit_picture,
     model_controls,
-    restart,
     run_sweep,
     start_sweep,
-    stop,
     stop_sweep,
     sweep_key,
     train_controls,
-    train_live,
 )
 from components.ui.present import page_explanation
 from components.ui.projector import show_figure
@@ -44,13 +40,13 @@ train = train_controls()
 reset_button("fit", FitSettings)
 
 data = data_for(data_spec)
-run = current_training(data_spec, model, train)
+run = current_training(TRAINING, data_spec, model, train)
 st.caption(t(f"fit.loss_{loss_name(data.task)}", n_train=len(data.y_train), n_test=len(data.y_test)))
 
 # A row sized by its buttons' labels (fixed columns cut "Train again" to "Tra…" at 1024 px), the bar takes the rest.
 buttons = st.container(horizontal=True, vertical_alignment="center")
-buttons.button(t("fit.train"), on_click=restart, icon=":material/play_arrow:", key="fit_train_button")
-buttons.button(t("fit.stop"), on_click=stop, icon=":material/stop:", key="fit_stop_button")
+buttons.button(t("fit.train"), on_click=restart, args=(TRAINING,), icon=":material/play_arrow:", key="fit_train_button")
+buttons.button(t("fit.stop"), on_click=stop, args=(TRAINING,), icon=":material/stop:", key="fit_stop_button")
 progress = buttons.empty()
 chart = st.container(key="fit_chart").empty()
 numbers = st.empty()

@@ -21,7 +21,11 @@ MAX_LAYERS = 4
 MAX_WIDTH = 128
 MAX_EPOCHS = 5000
 LR_RANGE = (1e-4, 10.0)
-ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+# nn's defaults (LeakyReLU slope 0.01, ELU alpha 1, exact GELU, Softplus beta 1): what mlp_steps' kernels compute.
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "elu": nn.ELU, "gelu": nn.GELU, "silu": nn.SiLU,
+    "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "softplus": nn.Softplus, "identity": nn.Identity,
+}  # fmt: skip
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 
 
@@ -88,7 +92,9 @@ def input_scale(x: torch.Tensor) -> torch.Tensor:
 @dataclass(frozen=True)
 class ModelSpec:
     """A model of the page: ``"poly"`` (``degree`` in ``[1, 20]``) or ``"mlp"`` (``layers`` hidden layers in
-    ``[0, 4]`` of ``width`` in ``[1, 128]`` units, an :data:`ACTIVATIONS` key and ``dropout`` in ``[0, 0.9)``)."""
+    ``[0, 4]`` of ``width`` in ``[1, 128]`` units, an :data:`ACTIVATIONS` key and ``dropout`` in ``[0, 0.9)``).
+    ``activations`` and ``widths``, when not empty, hold one :data:`ACTIVATIONS` key and one width per hidden layer
+    instead of ``activation`` and ``width``."""
 
     kind: str = "poly"
     degree: int = 3
@@ -96,6 +102,16 @@ class ModelSpec:
     width: int = 16
     activation: str = "relu"
     dropout: float = 0.0
+    activations: tuple[str, ...] = ()
+    widths: tuple[int, ...] = ()
+
+    def layer_activations(self) -> tuple[str, ...]:
+        """The activation after each hidden layer."""
+        return self.activations or (self.activation,) * self.layers
+
+    def layer_widths(self) -> tuple[int, ...]:
+        """The width of each hidden layer."""
+        return self.widths or (self.width,) * self.layers
 
 
 def check_model(spec: ModelSpec) -> None:
@@ -105,6 +121,16 @@ def check_model(spec: ModelSpec) -> None:
     check_int("width", spec.width, 1, MAX_WIDTH)
     check_choice("activation", spec.activation, ACTIVATIONS)
     check_float("dropout", spec.dropout, 0.0, 0.9, hi_open=True)
+    if spec.activations:
+        if not isinstance(spec.activations, tuple) or len(spec.activations) != spec.layers:
+            raise ValueError(f"activations must be a tuple of {spec.layers} names. Got {spec.activations!r}")
+        for name in spec.activations:
+            check_choice("activation", name, ACTIVATIONS)
+    if spec.widths:
+        if not isinstance(spec.widths, tuple) or len(spec.widths) != spec.layers:
+            raise ValueError(f"widths must be a tuple of {spec.layers} integers. Got {spec.widths!r}")
+        for w in spec.widths:
+            check_int("width", w, 1, MAX_WIDTH)
 
 
 def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tensor | None = None) -> nn.Module:
@@ -127,10 +153,11 @@ def build_model(spec: ModelSpec, in_dim: int, out_dim: int, x_scale: torch.Tenso
         feats = PolyFeatures(spec.degree, in_dim, x_scale)
         return nn.Sequential(feats, nn.Linear(n_poly_features(spec.degree, in_dim), out_dim, **F64))
     mods: list[nn.Module] = []
-    for i in range(spec.layers):
-        mods += [nn.Linear(in_dim if i == 0 else spec.width, spec.width, **F64), ACTIVATIONS[spec.activation]()]
+    sizes = (in_dim, *spec.layer_widths())
+    for i, act in enumerate(spec.layer_activations()):
+        mods += [nn.Linear(sizes[i], sizes[i + 1], **F64), ACTIVATIONS[act]()]
         mods.append(nn.Dropout(spec.dropout))
-    mods.append(nn.Linear(spec.width if spec.layers else in_dim, out_dim, **F64))
+    mods.append(nn.Linear(sizes[-1], out_dim, **F64))
     return nn.Sequential(*mods)
 
 

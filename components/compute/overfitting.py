@@ -28,7 +28,6 @@ from components.compute.fit_models import (
     MAX_DEGREE,
     MAX_EPOCHS,
     MAX_WIDTH,
-    OPTIMIZERS,
     ModelSpec,
     TrainSpec,
     build_model,
@@ -36,6 +35,7 @@ from components.compute.fit_models import (
     check_train,
     input_scale,
 )
+from components.compute.mlp_steps import ACTIVATION_CODES, scripted
 
 # A train loss this many times the starting one has diverged (it would reach inf a few epochs later, through
 # numbers too large to plot or to read).
@@ -107,16 +107,27 @@ class Trainer:
             self._rng_state = torch.get_rng_state()
         self._gen = torch.Generator().manual_seed(seed)  # mini-batch order
         self._params = list(self.model.parameters())
-        # Fused Adam is the fastest for these tiny parameters on the CPU; for SGD the plain per-tensor loop.
-        fast = {"fused": True} if train.optimizer == "adam" else {"foreach": False}
-        self._opt = OPTIMIZERS[train.optimizer](self._params, lr=train.lr, weight_decay=train.weight_decay, **fast)
-        self._loss = F.mse_loss if self._regression else F.cross_entropy
+        # Training runs in mlp_steps' scripted epoch on the Linear layers' tensors (shared with the model), on
+        # fixed input features: a polynomial's are computed once here.
+        linears = [m for m in self.model if isinstance(m, nn.Linear)]
+        self._ws, self._bs = [m.weight.detach() for m in linears], [m.bias.detach() for m in linears]
+        with torch.no_grad():
+            self._inputs = self.model[0](data.x_train) if model.kind == "poly" else data.x_train
+        mlp = model.kind == "mlp"
+        self._acts = [ACTIVATION_CODES[a] for a in model.layer_activations()] if mlp else []
+        self._p = model.dropout if mlp and model.layers else 0.0
+        self._adam = train.optimizer == "adam"
+        n_params = len(linears) * 2
+        self._adam_state: tuple[list[torch.Tensor], ...] = (
+            [torch.zeros_like(p) for p in self._ws + self._bs], [torch.zeros_like(p) for p in self._ws + self._bs],
+            [torch.zeros((), dtype=torch.float32) for _ in range(n_params)],
+        ) if self._adam else ([], [], [])  # fmt: skip
         self._n_train = len(data.x_train)
         self._x_all, self._y_all = torch.cat([data.x_train, data.x_test]), torch.cat([data.y_train, data.y_test])
         n, n_test = self._n_train, len(data.x_test)
         self._avg = torch.zeros(2, n + n_test, **F64)  # row 0 averages the train points, row 1 the test points
         self._avg[0, :n], self._avg[1, n:] = 1 / n, 1 / n_test
-        self._dropout = any(isinstance(m, nn.Dropout) and m.p > 0 for m in self.model.modules())
+        self._members, self._sizes = (self._avg > 0).to(torch.float64), torch.tensor([n, n_test], **F64)
         widest = max(m.in_features for m in self.model.modules() if isinstance(m, nn.Linear))
         self._small = len(self._x_all) * widest < ONE_THREAD_BELOW
         self._last = [p.detach().clone() for p in self._params]  # weights before the current epoch
@@ -141,7 +152,8 @@ class Trainer:
             norms = torch.stack(torch._foreach_norm(self._params, 1)).sum()
             parts = [self._avg @ per_point, norms.reshape(1)]
             if not self._regression:
-                parts.append(self._avg @ (out.argmax(1) == self._y_all).to(torch.float64))
+                # counted, then divided: a sum of 1/n's can exceed 1 (all right: 1.0000000000000002)
+                parts.append(self._members @ (out.argmax(1) == self._y_all).to(torch.float64) / self._sizes)
             return torch.cat(parts).tolist()
 
     def _record(self) -> None:
@@ -176,22 +188,13 @@ class Trainer:
         self.model.eval()
 
     def _train_epoch(self) -> None:
-        x, y, bs = self.data.x_train, self.data.y_train, self.train_spec.batch_size
-        if bs == 0 or bs >= self._n_train:  # full batch: no shuffling needed
-            batches = [(x, y)]
-        else:
-            perm = torch.randperm(self._n_train, generator=self._gen)
-            batches = zip(x[perm].split(bs), y[perm].split(bs), strict=True)
-        if self._dropout:  # without dropout train and eval mode compute the same, so skip the switch
-            self.model.train()
-        for xb, yb in batches:
-            self._opt.zero_grad()
-            out = self.model(xb)
-            loss = self._loss(out.squeeze(-1) if self._regression else out, yb)
-            loss.backward()
-            self._opt.step()
-        if self._dropout:
-            self.model.eval()
+        bs = self.train_spec.batch_size
+        full = bs == 0 or bs >= self._n_train  # full batch: no shuffling needed
+        perm = None if full else torch.randperm(self._n_train, generator=self._gen)
+        scripted("train_epoch")(
+            self._inputs, self.data.y_train, perm, self._n_train if full else bs, self._ws, self._bs, self._acts,
+            self._p, self._regression, self._adam, self.train_spec.lr, self.train_spec.weight_decay, *self._adam_state,
+        )  # fmt: skip
 
     def run(self, epochs: int) -> None:
         """Train up to ``epochs`` more epochs (an integer in ``[0, 5000]``); a no-op once :attr:`done`."""

@@ -27,7 +27,7 @@ LEGEND = {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "b
 TRAIN_SIZE, TEST_SIZE, RING = 12, 9, 2.5
 
 
-def _points(x: torch.Tensor, y: torch.Tensor, classes: int, name: str, hollow: bool) -> list[dict]:
+def points_traces(x: torch.Tensor, y: torch.Tensor, classes: int, name: str, hollow: bool) -> list[dict]:
     """Training points filled, test points hollow; classification colours them by class."""
     symbol = "circle-open" if hollow else "circle"
     size = TEST_SIZE if hollow else TRAIN_SIZE
@@ -93,7 +93,10 @@ def training_figure(
             ``x``, ``y`` (axis and legend texts).
         epochs: the planned number of epochs (the epoch axis does not jump while curves grow).
     """
-    data = [*_points(*train, classes, labels["train"], False), *_points(*test, classes, labels["test"], True)]
+    data = [
+        *points_traces(*train, classes, labels["train"], False),
+        *points_traces(*test, classes, labels["test"], True),
+    ]
     layout: dict = {}
     if classes == 0:
         xs, pred = fit

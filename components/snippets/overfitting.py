@@ -8,6 +8,7 @@ import textwrap
 from components.compute import datasets as ds
 from components.compute import overfitting as of
 from components.compute.datasets import DataSpec
+from components.compute.fit_models import ACTIVATIONS
 from components.compute.overfitting import ModelSpec, TrainSpec
 
 
@@ -24,6 +25,9 @@ def _noise_std(spec: DataSpec) -> str:
     if scale == 1:
         return repr(spec.noise)
     return f"{spec.noise!r} * {'(1 / 3)' if scale == 1 / 3 else repr(scale)}"
+
+
+_ACT = {name: f"nn.{cls.__name__}()" for name, cls in ACTIVATIONS.items()}
 
 
 def _model_source(model: ModelSpec, classification: bool) -> str:
@@ -45,9 +49,16 @@ class PolyFeatures(nn.Module):
 
 
 model = nn.Sequential(PolyFeatures(), nn.Linear(len(exps), {out}, dtype=torch.float64))"""
-    act = {"relu": "nn.ReLU()", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()"}[model.activation]
     if model.layers == 0:
         return f"model = nn.Sequential(nn.Linear(x_train.shape[1], {out}, dtype=torch.float64))"
+    if model.activations or model.widths:  # one line per layer
+        sizes = ["x_train.shape[1]", *map(str, model.layer_widths())]
+        rows = [f"    nn.Linear({sizes[i]}, {sizes[i + 1]}, dtype=torch.float64), {_ACT[a]}, "
+                f"nn.Dropout({model.dropout!r}),"
+                for i, a in enumerate(model.layer_activations())]  # fmt: skip
+        rows.append(f"    nn.Linear({sizes[-1]}, {out}, dtype=torch.float64),")
+        return "model = nn.Sequential(\n" + "\n".join(rows) + "\n)"
+    act = _ACT[model.activation]
     return f"""layers, width = [], x_train.shape[1]
 for _ in range({model.layers}):
     layers += [nn.Linear(width, {model.width}, dtype=torch.float64), {act}, nn.Dropout({model.dropout!r})]
@@ -68,32 +79,14 @@ print(f"accuracy: train {100 * accuracy[0]:.1f}%, test {100 * accuracy[1]:.1f}%"
 def training_code(data: DataSpec, model: ModelSpec, train: TrainSpec) -> str:
     """Source that recomputes the page's train and test loss curves (``train_losses``, ``test_losses``) and, at the
     end, the reported pair (``final``)."""
+    return data_code(data) + model_code(data, model, train)
+
+
+def data_code(data: DataSpec) -> str:
+    """Imports and the page's data set: ``x_train``, ``y_train``, ``x_test``, ``y_test`` (and ``n_classes``)."""
     classification = ds.TASKS[data.dataset] == "classification"
     noise_shape = "n, 2" if classification else "n"
     add_noise = "x = x + " if classification else "y = y + "
-    loss = "F.cross_entropy(out, y)" if classification else "F.mse_loss(out.squeeze(-1), y)"
-    opt = (
-        f"torch.optim.Adam(model.parameters(), lr={train.lr!r}, weight_decay={train.weight_decay!r}, fused=True)"
-        if train.optimizer == "adam"
-        else f"torch.optim.SGD(model.parameters(), lr={train.lr!r}, weight_decay={train.weight_decay!r}, foreach=False)"
-    )
-    n_train = min(max(round(data.n * data.train_frac), 1), data.n - 1)
-    batches = (
-        "batches = [(x_train, y_train)]  # full batch"
-        if train.batch_size == 0 or train.batch_size >= n_train
-        else f"""perm = torch.randperm(len(x_train), generator=batch_order)  # a new order every epoch
-    batches = zip(x_train[perm].split({train.batch_size}), y_train[perm].split({train.batch_size}))"""
-    )
-    early = (
-        f"""    if test_losses[-1] < test_losses[best]:
-        best, best_weights = epoch, copy.deepcopy(model.state_dict())
-    elif epoch - best >= {train.patience}:  # early stopping: no better test loss for {train.patience} epochs
-        break
-model.load_state_dict(best_weights)  # keep the weights of the best test epoch
-final = (train_losses[best], test_losses[best])"""
-        if train.early_stopping
-        else """final = (train_losses[-1], test_losses[-1])"""
-    )
     return f"""import copy
 import itertools
 import math
@@ -117,7 +110,36 @@ n_train = min(max(round(n * {data.train_frac!r}), 1), n - 1)
 x_train, y_train = x[perm[:n_train]], y[perm[:n_train]]
 x_test, y_test = x[perm[n_train:]], y[perm[n_train:]]
 {"n_classes = " + str(3 if data.dataset == "blobs" else 2) if classification else ""}
+"""
 
+
+def model_code(data: DataSpec, model: ModelSpec, train: TrainSpec) -> str:
+    """The model from the seed, its optimizer and the training loop (after :func:`data_code`)."""
+    classification = ds.TASKS[data.dataset] == "classification"
+    loss = "F.cross_entropy(out, y)" if classification else "F.mse_loss(out.squeeze(-1), y)"
+    opt = (
+        f"torch.optim.Adam(model.parameters(), lr={train.lr!r}, weight_decay={train.weight_decay!r}, fused=True)"
+        if train.optimizer == "adam"
+        else f"torch.optim.SGD(model.parameters(), lr={train.lr!r}, weight_decay={train.weight_decay!r}, fused=True)"
+    )
+    n_train = min(max(round(data.n * data.train_frac), 1), data.n - 1)
+    batches = (
+        "batches = [(x_train, y_train)]  # full batch"
+        if train.batch_size == 0 or train.batch_size >= n_train
+        else f"""perm = torch.randperm(len(x_train), generator=batch_order)  # a new order every epoch
+    batches = zip(x_train[perm].split({train.batch_size}), y_train[perm].split({train.batch_size}))"""
+    )
+    early = (
+        f"""    if test_losses[-1] < test_losses[best]:
+        best, best_weights = epoch, copy.deepcopy(model.state_dict())
+    elif epoch - best >= {train.patience}:  # early stopping: no better test loss for {train.patience} epochs
+        break
+model.load_state_dict(best_weights)  # keep the weights of the best test epoch
+final = (train_losses[best], test_losses[best])"""
+        if train.early_stopping
+        else """final = (train_losses[-1], test_losses[-1])"""
+    )
+    return f"""
 # ---- model: initial weights from the seed
 torch.manual_seed(seed)
 {_model_source(model, classification)}

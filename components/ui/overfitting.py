@@ -5,28 +5,20 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 import streamlit as st
-import torch
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components.compute.datasets import TASKS, Data, DataSpec, make_data
+from components.compute.datasets import TASKS, DataSpec
 from components.compute.overfitting import MAX_EPOCHS, ModelSpec, Trainer, TrainSpec, capacities, fit
-from components.figures.overfitting import regions_image
 from components.ui.i18n import t
 from components.ui.lesson import Step
+from components.ui.live_training import data_for
 from components.ui.present import controls
-from components.ui.shared import SharedRun, TrainingPool
 from components.ui.state import bound, url_choice
 
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCHES = [0, 1, 2, 4, 8, 16, 32, 64, 128]  # 0: the whole training set at once
 DECAYS = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1.0]
-FIRST_PAINT_SECONDS = 0.15  # a new run waits this long: its first picture reaches the browser on a quiet CPU
-UPDATE_SECONDS = 0.08  # between two redraws of the curves, at least (plus ~20-60 ms drawing: > 5 per second)
-GRID = 80  # decision-region picture: GRID x GRID model evaluations
-T = TypeVar("T")
 TRAINING, SWEEP = "_fit_training", "_fit_sweep"  # session keys (no "fit_" prefix: the reset must not drop them)
 
 
@@ -114,121 +106,6 @@ def train_controls() -> TrainSpec:
     early = sb.toggle(t("fit.early_stop"), d.early_stop, **bound("fit_early_stop"))
     sb.caption(t("fit.early_stop_help"))  # not help=: tapping a switch's "?" on a whiteboard flips the switch
     return TrainSpec(optimizer, lr, epochs, batch, decay, early, patience=max(20, epochs // 10))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def data_for(spec: DataSpec) -> Data:
-    return make_data(spec)
-
-
-POOL = TrainingPool(workers=1, first_paint=FIRST_PAINT_SECONDS)  # one per server: every session's runs
-DRAW_SECONDS = 0.025  # what one redraw of the curves costs the server, about
-DRAW_SHARE = 0.4  # of one core, at most, for redrawing every watching session's curves
-
-
-@dataclass
-class Training:
-    """This session's view of a shared run (``TrainingPool``): the same settings, the same run, for everyone.
-
-    Attributes:
-        stopped: this session stopped watching ("Stop"); the run goes on only if others watch it.
-        shown: ``(epoch, done)`` this session drew last.
-    """
-
-    key: tuple
-    run: SharedRun
-    stopped: bool = False
-    shown: tuple[int, bool] | None = None
-
-    def read(self, look: Callable[[Trainer], T]) -> T:
-        """``look(trainer)`` while no worker trains it (save the curves)."""
-        with self.run.lock:
-            return look(self.run.trainer)
-
-    def show(self, draw: Callable[[Trainer], None]) -> None:
-        """``draw(trainer)`` while no worker trains it, remembering what was drawn."""
-        with self.run.lock:
-            draw(self.run.trainer)
-            self.shown = (self.run.trainer.epoch, self.run.done)
-
-
-def _viewer() -> str:
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "bare"
-
-
-def _make(key: tuple) -> Callable[[], Trainer]:
-    data_spec, model, train = key
-    return lambda: Trainer(data_for(data_spec), model, train, seed=data_spec.seed)
-
-
-def current_training(data_spec: DataSpec, model: ModelSpec, train: TrainSpec) -> Training:
-    """This session's run for these settings: the server's run for them (shared with every session that has
-    the same settings), started if there is none; new settings leave the old run."""
-    key = (data_spec, model, train)
-    held = st.session_state.get(TRAINING)
-    if held is None or held.key != key:
-        if held is not None:
-            POOL.leave(held.run, _viewer())
-        held = Training(key, POOL.attach(key, _make(key)))
-        st.session_state[TRAINING] = held
-    return held
-
-
-def stop() -> None:
-    held = st.session_state.get(TRAINING)
-    if held is not None:
-        held.stopped = True
-        POOL.leave(held.run, _viewer())
-
-
-def restart() -> None:
-    held = st.session_state.get(TRAINING)
-    if held is not None:
-        POOL.leave(held.run, _viewer())
-        st.session_state[TRAINING] = Training(held.key, POOL.fresh(held.key, _make(held.key)))
-
-
-def draw_interval() -> float:
-    """Seconds between two redraws: ~``UPDATE_SECONDS``, longer when many sessions watch (each redraw costs
-    the server ~``DRAW_SECONDS``; together they may take ``DRAW_SHARE`` of a core)."""
-    return max(UPDATE_SECONDS, POOL.viewers() * DRAW_SECONDS / DRAW_SHARE)
-
-
-def train_live(held: Training, draw: Callable[[Trainer], None]) -> None:
-    """Watch the shared run until it is done, redrawing whenever it has moved on; a rerun (any click)
-    interrupts the watching, not the run (the next run finds it further on), unless it was stopped."""
-    if held.stopped:
-        return
-    viewer, drawn = _viewer(), held.shown
-    while True:
-        POOL.watch(held.run, viewer)
-        state = held.read(lambda tr: (tr.epoch, held.run.done))
-        if state != drawn:
-            held.show(draw)
-            drawn = state
-        if state[1]:
-            POOL.leave(held.run, viewer)
-            if held.run.error is not None:
-                st.error(t("fit.training_failed", error=type(held.run.error).__name__), icon=":material/error:")
-            return
-        held.run.wait(draw_interval())
-
-
-def fit_picture(data: Data, trainer: Trainer) -> tuple[torch.Tensor, torch.Tensor] | dict:
-    """The model over the data's range: a curve (regression) or the decision regions (classification)."""
-    x = torch.cat([data.x_train, data.x_test])
-    lo, hi = x.min(0).values, x.max(0).values
-    pad = 0.1 * (hi - lo) + 0.1
-    lo, hi = lo - pad, hi + pad
-    if data.task == "regression":
-        xs = torch.linspace(float(lo[0]), float(hi[0]), 200, dtype=torch.float64)
-        return xs, trainer.predict(xs[:, None])
-    gx = torch.linspace(float(lo[0]), float(hi[0]), GRID, dtype=torch.float64)
-    gy = torch.linspace(float(lo[1]), float(hi[1]), GRID, dtype=torch.float64)
-    yy, xx = torch.meshgrid(gy, gx, indexing="ij")
-    probs = trainer.predict(torch.stack([xx.ravel(), yy.ravel()], 1)).reshape(GRID, GRID, -1)
-    return regions_image(probs, (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])))
 
 
 def curves_csv(trainer: Trainer) -> str:
