@@ -100,9 +100,10 @@ def regions_pair_figure(
 
 
 def layers_figure(stages: list[tuple[str, torch.Tensor, torch.Tensor]], labels: torch.Tensor, classes: int,
-                  columns: int = 3) -> SpecFigure:  # fmt: skip
+                  columns: int = 3, boundary: bool = False) -> SpecFigure:  # fmt: skip
     """Small multiples, one per stage: ``(title, points (n, 2), grid lines (L, P, 2))`` in that stage's two
-    coordinates; the points coloured by their class ``labels``; each panel scaled to its own content."""
+    coordinates; the points coloured by their class ``labels``; each panel scaled to its own content. With
+    ``boundary`` the last stage holds two logits and the line ``z₀ = z₁`` (the decision boundary) is drawn in it."""
     rows = math.ceil(len(stages) / columns)
     data, layout, notes = [], {}, []
     gap_x, gap_y = 0.05, 0.12 / rows
@@ -134,6 +135,11 @@ def layers_figure(stages: list[tuple[str, torch.Tensor, torch.Tensor]], labels: 
         layout[f"yaxis{n}"] = {"domain": [y1 - height, y1], "anchor": xa, "showticklabels": False,
                                "range": [float(lo[1] - pad[1]), float(hi[1] + pad[1])], "showgrid": False,
                                "zeroline": False, **STILL}  # fmt: skip
+        if boundary and k == len(stages) - 1:  # z0 = z1 across the panel
+            a, b = max(float(lo[0] - pad[0]), float(lo[1] - pad[1])), min(float(hi[0] + pad[0]), float(hi[1] + pad[1]))
+            data.append({"type": "scatter", "x": [a, b], "y": [a, b], "mode": "lines", "xaxis": xa, "yaxis": ya,
+                         "hoverinfo": "skip", "showlegend": False,
+                         "line": {"color": "#000000", "width": 2, "dash": "dash"}})  # fmt: skip
         notes.append({"text": title, "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.0,
                       "yanchor": "bottom", "showarrow": False})  # fmt: skip
     layout.update({"height": 40 + 280 * rows, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "annotations": notes,

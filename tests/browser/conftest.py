@@ -38,3 +38,26 @@ def goto(page, url: str) -> None:
 def output_image_src(page) -> str:
     """The second picture in the main area is the convolution output."""
     return page.locator('[data-testid="stMain"] [data-testid="stImage"] img').nth(1).get_attribute("src")
+
+
+TRACE = "([key, i]) => document.querySelector(`.st-key-${key} .js-plotly-plot`)?.data?.[i]?.y"
+
+
+def chart_trace(page, key: str, i: int) -> list:
+    """The y values of trace ``i`` of the chart keyed ``key``, as plotly.js holds them."""
+    return page.evaluate(TRACE, [key, i])
+
+
+def goto_drawn(page, url: str) -> None:
+    """Load the page and wait until every chart is drawn (plotly.js draws after the run has finished)."""
+    goto(page, url)
+    page.wait_for_function(
+        "() => { const c = [...document.querySelectorAll('.ml-chart')];"
+        " return c.length > 0 && c.every(e => e.hasAttribute('data-drawn')); }",
+        timeout=30_000,
+    )
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()

@@ -9,6 +9,7 @@ import io
 import pytest
 import torch
 
+from components.compute.activations import curve
 from tests.app.conftest import open_page
 from tests.snippets.test_convolution_code import ROOT, run_code
 
@@ -33,7 +34,7 @@ def test_code_panel_reproduces_the_page(settings):
     assert ns["net_accuracy"] == list(page.final_accuracy())
     assert ns["train_losses"] != page.train_losses  # the last loop run is the linear model's
     assert ns["net"] is not ns["model"]
-    rows = [m.value for m in at.markdown if m.value.startswith("| Model |")][0].splitlines()
+    rows = next(m.value for m in at.markdown if m.value.startswith("| Model |")).splitlines()
     assert f"{100 * ns['linear_accuracy'][0]:.1f}%" in rows[3] and f"{100 * ns['linear_accuracy'][1]:.1f}%" in rows[3]
     assert f"{100 * ns['net_accuracy'][1]:.1f}%" in rows[2]
     for a, b in zip(ns["net"].parameters(), page.model.parameters(), strict=True):
@@ -44,13 +45,8 @@ def test_code_panel_reproduces_the_page(settings):
         assert ns["max_diff"] < 1e-9
     else:
         assert "max_diff" not in ns
-    curve = at.session_state  # the curve's numbers (the curves tab computes the same ones)
     name, x0 = settings.get("act_curve", "tanh"), float(settings.get("act_x", 1.0))
     assert ns["x0"].item() == x0
-    ref = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
-    from components.compute.activations import curve as page_curve
-
-    f, df = page_curve(name, ref.detach().reshape(1))
+    f, df = curve(name, torch.tensor([x0], dtype=torch.float64))  # what the curves tab shows
     assert ns["f0"].item() == f.item() and ns["x0"].grad.item() == df.item()
     assert f"f({x0:g}) = {f.item():.4g}" in out.getvalue()
-    del curve

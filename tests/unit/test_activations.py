@@ -150,6 +150,7 @@ def test_plane_view_keeps_the_geometry_of_an_affine_image():
     a = torch.randn(8, 2, generator=g, dtype=torch.float64)
     h = x @ a.T + 1.5
     xy, mean, v = plane_view(h)
+
     def dist(p):
         p = p.numpy()
         return np.sqrt(((p[:, None, :] - p[None, :, :]) ** 2).sum(-1))

@@ -95,7 +95,12 @@ def accuracy_rows(net: Trainer, linear: Trainer, hidden: bool) -> list[dict[str,
     return rows
 
 
+MAX_SHOWN = 16  # a layer's weights are listed up to this many numbers (the code panel prints them all)
+
+
 def _matrix(m: torch.Tensor) -> str:
+    if m.numel() > MAX_SHOWN:
+        return t("act.many_numbers", n=m.numel())
     rows = m.reshape(m.shape[0], -1).tolist()
     return "[" + "; ".join(", ".join(f"{v:.3f}" for v in r) for r in rows) + "]"
 
@@ -145,8 +150,10 @@ def layers_view(data: Data, net: Trainer) -> None:
         xy, mean, v = plane_view(h)
         xl, _, _ = plane_view(hl, (mean, v))
         projected |= h.shape[1] > 2
-        title = t("act.stage_linear" if kind == "linear" else "act.stage_act", k=k, w=h.shape[1])
+        last = k == len(point_stages) // 2 + 1
+        title = t("act.stage_logits" if last else "act.stage_linear" if kind == "linear" else "act.stage_act",
+                  k=k, w=h.shape[1])  # fmt: skip
         stages.append((title, xy, xl.reshape(n_lines, n_pts, 2)))
-    show_figure(layers_figure(stages, y, data.n_classes), key="act_layers_fig")
+    show_figure(layers_figure(stages, y, data.n_classes, boundary=data.n_classes == 2), key="act_layers_fig")
     if projected:
         st.caption(t("act.projected"))
