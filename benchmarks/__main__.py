@@ -1,7 +1,7 @@
 """Run the speed benchmarks and print each number beside its budget.
 
 Usage (from the repository root):
-``python -m benchmarks [compute] [rerun] [browser] [controls] [startup] [descent] [overfitting]``
+``python -m benchmarks [compute] [rerun] [browser] [controls] [startup] [descent] [overfitting] [training]``
 (default: all, in that order). Results also go to ``benchmarks/results/latest.json``.
 Exit code 0 unless a benchmark crashed; a missed budget is a result, not a failure.
 """
@@ -32,6 +32,7 @@ BENCHMARKS = {
     "startup": "benchmarks.bench_startup",
     "descent": "benchmarks.bench_descent",
     "overfitting": "benchmarks.bench_overfitting",
+    "training": "benchmarks.bench_training",
     "classroom": "benchmarks.bench_classroom",
 }
 SLOW = {"classroom"}  # minutes long: only when named (`make classroom`), not in the default run
@@ -47,6 +48,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.0f}"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "epochs/s":
+        return f"{value:.0f} epochs/s"
     return f"{value:.1f} ms"  # one decimal, so a MISS by a hair does not read "150 ms ≤ 150 ms"
 
 
@@ -57,7 +60,7 @@ def print_report(i: int, report: Report) -> None:
         print("  " + report.error.strip().replace("\n", "\n  "))
     for c in report.checks:
         verdict = "PASS" if c.passed else "MISS"
-        print(f"  {verdict}  {c.label:<46} {_fmt(c.value, c.unit):>10}   budget ≤ {_fmt(c.budget, c.unit)}")
+        print(f"  {verdict}  {c.label:<46} {_fmt(c.value, c.unit):>10}   budget {c.relation} {_fmt(c.budget, c.unit)}")
     for line in report.lines:
         print(line)
     sys.stdout.flush()
@@ -99,7 +102,7 @@ def main(argv: list[str]) -> int:
     )
     for c in checks:
         if not c.passed:
-            print(f"  MISS {c.label}: {_fmt(c.value, c.unit)} (budget ≤ {_fmt(c.budget, c.unit)})")
+            print(f"  MISS {c.label}: {_fmt(c.value, c.unit)} (budget {c.relation} {_fmt(c.budget, c.unit)})")
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     payload = {

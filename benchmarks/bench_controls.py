@@ -157,6 +157,17 @@ PAGES = [
         ],
         answered=True,
     ),
+    PageCase("Activations", "activations", [Control("x", _slider("act_x"), presses=8)]),
+    PageCase(
+        "Activations network",
+        "activations",
+        [
+            Control("noise", _slider("act_noise"), presses=6),
+            Control("samples", _slider("act_n"), presses=6),
+        ],
+        query="act_view=network",
+        answered=True,
+    ),
 ]
 
 # Installs listeners once per page load; window.__press records one press (re-armed by ARM_PRESS).

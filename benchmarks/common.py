@@ -18,16 +18,21 @@ PHOTO_SIDE = 1024
 
 @dataclass
 class Check:
-    """One number against its budget (smaller is better)."""
+    """One number against its budget (smaller is better; with ``at_least``, larger is: a rate)."""
 
     label: str
     value: float
     budget: float
     unit: str = "ms"
+    at_least: bool = False
 
     @property
     def passed(self) -> bool:
-        return self.value <= self.budget
+        return self.value >= self.budget if self.at_least else self.value <= self.budget
+
+    @property
+    def relation(self) -> str:
+        return "≥" if self.at_least else "≤"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +40,7 @@ class Check:
             "value": round(self.value, 3),
             "budget": self.budget,
             "unit": self.unit,
+            "at_least": self.at_least,
             "pass": self.passed,
         }
 

@@ -20,8 +20,9 @@ from components.ui.activations.views import (
     curve_controls,
     curve_view,
     layers_view,
+    linear_figure,
     linear_fit,
-    pair_figure,
+    network_figure,
 )
 from components.ui.code_panel import code_panel
 from components.ui.fragments import section
@@ -63,22 +64,28 @@ if tabs["network"].open:
                        key="act_train_button")  # fmt: skip
         buttons.button(t("fit.stop"), on_click=stop, args=(TRAINING,), icon=":material/stop:", key="act_stop_button")
         progress = buttons.empty()
-        chart = st.container(key="act_regions_box").empty()
+        with st.container(key="act_regions_box"):
+            left, right = st.columns(2)
+            chart = left.empty()
+            with right:
+                linear_figure(data, linear, features, is_hidden())
         numbers = st.empty()
+        if features:
+            st.info(t("act.features_note"), icon=":material/lightbulb:")
         st.subheader(t("act.collapse_title"))
         st.markdown(t("act.collapse_idea"))
         collapse_slot = st.empty()
         st.subheader(t("act.layers_title"))
         st.markdown(t("act.layers_idea"))
         layers_slot = st.empty()
-        if features:
-            st.info(t("act.features_note"), icon=":material/lightbulb:")
+
+        drawn_settled: list[bool] = []
 
         def draw(tr) -> None:
             st.session_state["act_result"] = tr  # what the page shows (tests compare the code panel with it)
             hidden = is_hidden()
             with chart:
-                pair_figure(data, tr, linear, features, hidden)
+                network_figure(data, tr)
             total = train.epochs
             if tr.diverged_at is not None:
                 progress.progress(tr.epoch / total, text=t("fit.status_diverged", k=tr.diverged_at))
@@ -87,8 +94,11 @@ if tabs["network"].open:
                 text = t("act.status", k=tr.epoch, total=total, acc=fmt_percent(acc[0]) if acc else "–")
                 progress.progress(tr.epoch / total, text=text)
             with numbers.container():
-                static_table(accuracy_rows(tr, linear, hidden))
+                static_table(accuracy_rows(tr, linear[0], hidden))
             settled = tr.done or run.stopped
+            if drawn_settled and drawn_settled[-1] == settled:
+                return  # the views below the chart change only when training ends
+            drawn_settled.append(settled)
             with collapse_slot.container():
                 if settled:
                     collapse_view(data, tr)

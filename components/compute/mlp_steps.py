@@ -82,12 +82,33 @@ def batch_grads(
 ) -> list[torch.Tensor]:
     """Gradients of the batch's mean loss: ``[dW_0, ..., dW_{L-1}, db_0, ..., db_{L-1}]``.
 
-    ``one`` must be 1.0 (see :func:`scripted`, which passes it).
-
     ``x`` ``(m, d)``, ``y`` ``(m,)`` targets (float) or labels (int64); ``ws[i]`` ``(out, in)``, ``bs[i]``
     ``(out,)``; ``acts[i]`` the :data:`ACTIVATION_CODES` code after layer ``i`` (``len(ws) - 1`` of them); ``p`` the
     dropout probability after each activation (0: none; masks drawn from the global RNG like ``nn.Dropout``).
+    ``one`` must be 1.0 (see :func:`scripted`, which passes it).
     """
+    wts = [w.t() for w in ws]
+    return _grads(x, _targets(y, ws[-1].shape[0], regression), wts, ws, bs, acts, p, regression, one)
+
+
+def _targets(y: torch.Tensor, classes: int, regression: bool) -> torch.Tensor:
+    """What the loss's backward compares the output with: the targets, or the labels one-hot (float)."""
+    return y if regression else F.one_hot(y, classes).to(torch.float64)
+
+
+def _grads(
+    x: torch.Tensor,
+    target: torch.Tensor,
+    wts: list[torch.Tensor],
+    ws: list[torch.Tensor],
+    bs: list[torch.Tensor],
+    acts: list[int],
+    p: float,
+    regression: bool,
+    one: float,
+) -> list[torch.Tensor]:
+    """:func:`batch_grads` with the pieces an epoch prepares once: ``target`` from :func:`_targets` and the
+    transposed weights ``wts`` (views: they follow the in-place updates)."""
     n = len(ws)
     pres: list[torch.Tensor] = []
     acted: list[torch.Tensor] = []
@@ -95,7 +116,7 @@ def batch_grads(
     masks: list[torch.Tensor] = []
     h = x
     for i in range(n - 1):
-        pre = torch.addmm(bs[i], h, ws[i].t(), beta=one)
+        pre = torch.addmm(bs[i], h, wts[i], beta=one)
         h = _act(pre, acts[i])
         pres.append(pre)
         acted.append(h)
@@ -104,13 +125,12 @@ def batch_grads(
             masks.append(mask)
             h = h * mask
         outs.append(h)
-    z = torch.addmm(bs[n - 1], h, ws[n - 1].t(), beta=one)
+    z = torch.addmm(bs[n - 1], h, wts[n - 1], beta=one)
     m = x.shape[0]
     if regression:  # mse_loss_backward: 2 / m * (input - target)
-        g = (z - y.unsqueeze(1)) * (2.0 / m)
+        g = (z - target.unsqueeze(1)) * (2.0 / m)
     else:  # nll_loss_backward (-1/m at the label), then the log-softmax's backward
-        target = F.one_hot(y, z.shape[1]).to(z.dtype) * (-1.0 / m)
-        g = torch._log_softmax_backward_data(target, torch.log_softmax(z, 1), 1, z.dtype)
+        g = torch._log_softmax_backward_data(target * (-1.0 / m), torch.log_softmax(z, 1), 1, z.dtype)
     gw: list[torch.Tensor] = []
     gb: list[torch.Tensor] = []
     for j in range(n):
@@ -153,9 +173,12 @@ def train_epoch(
         x = x.index_select(0, perm)
         y = y.index_select(0, perm)
     params = ws + bs
+    wts = [w.t() for w in ws]
     no_momentum: list[torch.Tensor] = []
-    for s in range(0, x.shape[0], batch):
-        grads = batch_grads(x[s : s + batch], y[s : s + batch], ws, bs, acts, p, regression, one)
+    xs = x.split(batch)
+    targets = _targets(y, ws[-1].shape[0], regression).split(batch)
+    for k in range(len(xs)):
+        grads = _grads(xs[k], targets[k], wts, ws, bs, acts, p, regression, one)
         if not adam:
             torch._fused_sgd_(
                 params, grads, no_momentum, weight_decay=weight_decay, momentum=0.0, lr=lr, dampening=0.0,
@@ -169,12 +192,43 @@ def train_epoch(
             )  # fmt: skip
 
 
+def evaluate(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    ws: list[torch.Tensor],
+    bs: list[torch.Tensor],
+    acts: list[int],
+    regression: bool,
+    avg: torch.Tensor,
+    members: torch.Tensor,
+    sizes: torch.Tensor,
+    one: float,
+) -> torch.Tensor:
+    """The network in eval mode (no dropout) on all points ``x`` at once: ``[avg @ per-point loss (one mean per row
+    of avg), the L1 norm of all weights (non-finite if any weight is)]``, for classification then ``members @
+    correct / sizes`` (each row's accuracy). Per-point loss: squared error, or cross-entropy."""
+    h = x
+    n = len(ws)
+    for i in range(n - 1):
+        h = _act(torch.addmm(bs[i], h, ws[i].t(), beta=one), acts[i])
+    z = torch.addmm(bs[n - 1], h, ws[n - 1].t(), beta=one)
+    per_point = (z.squeeze(-1) - y).square() if regression else F.cross_entropy(z, y, reduction="none")
+    norm = torch.zeros(1, dtype=x.dtype)
+    for w in ws + bs:
+        norm = norm + w.abs().sum()
+    parts = [avg @ per_point, norm]
+    if not regression:
+        parts.append(members @ (z.argmax(1) == y).to(x.dtype) / sizes)
+    return torch.cat(parts)
+
+
+FUNCTIONS = {"batch_grads": batch_grads, "train_epoch": train_epoch, "evaluate": evaluate}
 _SCRIPTED: dict[str, torch.jit.ScriptFunction] = {}
 
 
 def scripted(name: str) -> Callable[..., Any]:
-    """``batch_grads`` or ``train_epoch`` compiled by TorchScript (once per process, ~50 ms). TorchScript is
-    deprecated for models, but nothing else runs a Python-level loop of tiny kernels without its per-op
+    """``batch_grads``, ``train_epoch`` or ``evaluate`` compiled by TorchScript (once per process, ~50 ms).
+    TorchScript is deprecated for models, but nothing else runs a Python-level loop of tiny kernels without its per-op
     overhead: ``torch.compile`` would recompile for every network shape (seconds each).
 
     The returned function passes the last argument, ``one`` = 1.0, itself: it is ``addmm``'s ``beta``. With a
@@ -186,7 +240,7 @@ def scripted(name: str) -> Callable[..., Any]:
     if name not in _SCRIPTED:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
-            _SCRIPTED[name] = torch.jit.script({"batch_grads": batch_grads, "train_epoch": train_epoch}[name])
+            _SCRIPTED[name] = torch.jit.script(FUNCTIONS[name])
     fn = _SCRIPTED[name]
 
     def call(*args: Any) -> Any:

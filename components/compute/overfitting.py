@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from components.compute.datasets import F64, MAX_SEED, Data, check_choice, check_int
@@ -124,6 +123,8 @@ class Trainer:
         ) if self._adam else ([], [], [])  # fmt: skip
         self._n_train = len(data.x_train)
         self._x_all, self._y_all = torch.cat([data.x_train, data.x_test]), torch.cat([data.y_train, data.y_test])
+        with torch.no_grad():
+            self._inputs_all = self.model[0](self._x_all) if model.kind == "poly" else self._x_all
         n, n_test = self._n_train, len(data.x_test)
         self._avg = torch.zeros(2, n + n_test, **F64)  # row 0 averages the train points, row 1 the test points
         self._avg[0, :n], self._avg[1, n:] = 1 / n, 1 / n_test
@@ -141,20 +142,14 @@ class Trainer:
         """Train loss, test loss, the L1 norm of all parameters (non-finite if any is) and, for classification,
         train and test accuracy: few ops, one conversion.
 
-        The per-point losses of both sets come from one forward pass; their means are one product with ``_avg``.
+        The per-point losses of both sets come from one forward pass (scripted: ``mlp_steps.evaluate``); their
+        means are one product with ``_avg``.
         """
-        with torch.no_grad():
-            out = self.model(self._x_all)
-            if self._regression:
-                per_point = (out.squeeze(-1) - self._y_all).square()
-            else:
-                per_point = F.cross_entropy(out, self._y_all, reduction="none")
-            norms = torch.stack(torch._foreach_norm(self._params, 1)).sum()
-            parts = [self._avg @ per_point, norms.reshape(1)]
-            if not self._regression:
-                # counted, then divided: a sum of 1/n's can exceed 1 (all right: 1.0000000000000002)
-                parts.append(self._members @ (out.argmax(1) == self._y_all).to(torch.float64) / self._sizes)
-            return torch.cat(parts).tolist()
+        found = scripted("evaluate")(
+            self._inputs_all, self._y_all, self._ws, self._bs, self._acts, self._regression, self._avg,
+            self._members, self._sizes,
+        )  # fmt: skip
+        return found.tolist()
 
     def _record(self) -> None:
         """Evaluate the current weights as epoch ``self.epoch``: record, or detect divergence; update the best."""

@@ -63,32 +63,33 @@ def curve_figure(
     return SpecFigure({"data": data, "layout": layout})
 
 
-def regions_pair_figure(
+def regions_figure(
     train: tuple[torch.Tensor, torch.Tensor], test: tuple[torch.Tensor, torch.Tensor], classes: int,
-    images: tuple[dict, dict], titles: tuple[str, str], labels: dict[str, str],
+    images: list[dict], titles: list[str], labels: dict[str, str],
 ) -> SpecFigure:  # fmt: skip
-    """Two models' decision regions (``regions_image`` dicts over the same box) with the same points on each.
-    ``labels``: ``train``, ``test``, ``x``, ``y``."""
-    data, layout = [], {}
+    """Models' decision regions side by side (``regions_image`` dicts over the same box), the same points on
+    each, one title above each. ``labels``: ``train``, ``test``, ``x``, ``y``."""
+    data, layout, k_all = [], {"images": []}, len(images)
     box = images[0]
     x_range = [box["x"], box["x"] + box["sizex"]]
     y_range = [box["y"] - box["sizey"], box["y"]]
+    gap = 0.06
+    width = (1 - gap * (k_all - 1)) / k_all
+    points = [*points_traces(*train, classes, labels["train"], False),
+              *points_traces(*test, classes, labels["test"], True)]  # fmt: skip
     for k, image in enumerate(images):
-        xa, ya = ("x", "y") if k == 0 else ("x2", "y2")
-        for trace in points_traces(*train, classes, labels["train"], False) + points_traces(
-            *test, classes, labels["test"], True
-        ):
-            data.append(trace | {"xaxis": xa, "yaxis": ya, "showlegend": trace["showlegend"] and k == 0})
-        layout.setdefault("images", []).append(image | {"xref": xa, "yref": ya})
-        suffix = "" if k == 0 else "2"
-        layout[f"xaxis{suffix}"] = {"domain": [0, 0.47] if k == 0 else [0.53, 1], "range": x_range,
-                                    "title": {"text": labels["x"]}, "showgrid": False, "zeroline": False,
-                                    "anchor": ya, **STILL}  # fmt: skip
-        layout[f"yaxis{suffix}"] = {"range": y_range, "showgrid": False, "zeroline": False, "anchor": xa,
-                                    "scaleanchor": xa, "constrain": "domain", **STILL,
-                                    **({"title": {"text": labels["y"]}} if k == 0 else {})}  # fmt: skip
+        n = "" if k == 0 else str(k + 1)
+        xa, ya = f"x{n}", f"y{n}"
+        data += [trace | {"xaxis": xa, "yaxis": ya, "showlegend": trace["showlegend"] and k == 0} for trace in points]
+        layout["images"].append(image | {"xref": xa, "yref": ya})
+        left = k * (width + gap)
+        layout[f"xaxis{n}"] = {"domain": [left, left + width], "range": x_range, "title": {"text": labels["x"]},
+                               "showgrid": False, "zeroline": False, "anchor": ya, **STILL}  # fmt: skip
+        layout[f"yaxis{n}"] = {"range": y_range, "showgrid": False, "zeroline": False, "anchor": xa,
+                               "scaleanchor": xa, "constrain": "domain", **STILL,
+                               **({"title": {"text": labels["y"]}} if k == 0 else {})}  # fmt: skip
     layout["annotations"] = [
-        {"text": f"<b>{title}</b>", "xref": "x domain" if k == 0 else "x2 domain", "yref": "paper", "x": 0.5,
+        {"text": f"<b>{title}</b>", "xref": f"x{'' if k == 0 else k + 1} domain", "yref": "paper", "x": 0.5,
          "y": 1.0, "yanchor": "bottom", "showarrow": False}
         for k, title in enumerate(titles)
     ]  # fmt: skip

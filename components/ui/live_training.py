@@ -33,7 +33,8 @@ def data_for(spec: DataSpec) -> Data:
     return make_data(spec)
 
 
-POOL = TrainingPool(workers=1, first_paint=FIRST_PAINT_SECONDS)  # one per server: every session's runs
+# One per server: every session's runs. Turns of 25 ms: a redraw waits for the turn in progress (the run's lock).
+POOL = TrainingPool(workers=1, first_paint=FIRST_PAINT_SECONDS, turn_seconds=0.025)
 DRAW_SECONDS = 0.025  # what one redraw of the curves costs the server, about
 DRAW_SHARE = 0.4  # of one core, at most, for redrawing every watching session's curves
 

@@ -22,7 +22,7 @@ from components.compute.activations import (
 from components.compute.datasets import Data, DataSpec
 from components.compute.fit_models import ModelSpec, TrainSpec
 from components.compute.overfitting import Trainer, fit
-from components.figures.activations import curve_figure, layers_figure, regions_pair_figure
+from components.figures.activations import curve_figure, layers_figure, regions_figure
 from components.figures.numbers import fmt_percent, fmt_short
 from components.figures.overfitting import regions_image
 from components.ui.activations.controls import ORDER, D, act_label
@@ -65,19 +65,32 @@ def curve_view(name: str, x0: float) -> None:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def linear_fit(data_spec: DataSpec, model: ModelSpec, train: TrainSpec) -> Trainer:
-    """The linear model beside the network, trained to the end with the same settings and seed."""
-    return fit(data_for(data_spec), model, train, seed=data_spec.seed)
+def linear_fit(data_spec: DataSpec, model: ModelSpec, train: TrainSpec) -> tuple[Trainer, dict]:
+    """The linear model beside the network, trained to the end with the same settings and seed, and its
+    decision regions (drawn once: the network's are redrawn live beside them)."""
+    data = data_for(data_spec)
+    trainer = fit(data, model, train, seed=data_spec.seed)
+    return trainer, fit_picture(data, trainer)
 
 
-def pair_figure(data: Data, net: Trainer, linear: Trainer, features: bool, hidden: bool) -> None:
-    """The network's regions (live) and the linear model's, the same points on both."""
-    titles = (t("act.net_title", acc=_acc(net)), t("act.linear_features_title" if features else "act.linear_title",
-                                                   acc=_acc(linear, hidden)))  # fmt: skip
-    labels = {"train": t("fit.label_train"), "test": t("fit.label_test"), "x": "x₁", "y": "x₂"}
-    fig = regions_pair_figure((data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes,
-                              (fit_picture(data, net), fit_picture(data, linear)), titles, labels)  # fmt: skip
+def _labels() -> dict[str, str]:
+    return {"train": t("fit.label_train"), "test": t("fit.label_test"), "x": "x₁", "y": "x₂"}
+
+
+def network_figure(data: Data, net: Trainer) -> None:
+    """The network's regions: redrawn live while it trains."""
+    fig = regions_figure((data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes,
+                         [fit_picture(data, net)], [t("act.net_title", acc=_acc(net))], _labels())  # fmt: skip
     show_figure(fig, key="act_regions", fit="act_regions_box")
+
+
+def linear_figure(data: Data, linear: tuple[Trainer, dict], features: bool, hidden: bool) -> None:
+    """The linear model's regions, beside the network's (trained at once: drawn once per run of the page)."""
+    trainer, picture = linear
+    title = t("act.linear_features_title" if features else "act.linear_title", acc=_acc(trainer, hidden))
+    fig = regions_figure((data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes, [picture],
+                         [title], _labels())  # fmt: skip
+    show_figure(fig, key="act_linear", fit="act_regions_box")
 
 
 def _acc(trainer: Trainer, hidden: bool = False) -> str:
@@ -128,10 +141,9 @@ def collapse_view(data: Data, net: Trainer) -> None:
     static_table(rows)
     st.markdown(t("act.collapse_result", diff=f"{diff:.1e}", layers=len(layers)))
     probs = torch.softmax(one, 1).reshape(GRID, GRID, -1)
-    labels = {"train": t("fit.label_train"), "test": t("fit.label_test"), "x": "x₁", "y": "x₂"}
-    fig = regions_pair_figure((data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes,
-                              (fit_picture(data, net), regions_image(probs, x_range, y_range)),
-                              (t("act.deep_title", layers=len(layers)), t("act.one_title")), labels)  # fmt: skip
+    fig = regions_figure((data.x_train, data.y_train), (data.x_test, data.y_test), data.n_classes,
+                         [fit_picture(data, net), regions_image(probs, x_range, y_range)],
+                         [t("act.deep_title", layers=len(layers)), t("act.one_title")], _labels())  # fmt: skip
     show_figure(fig, key="act_collapsed")
 
 
