@@ -159,6 +159,21 @@ PAGES = [
     ),
     PageCase("Activations", "activations", [Control("x", _slider("act_x"), presses=8)]),
     PageCase(
+        "Losses",
+        "losses",
+        [
+            Control("slope w", _slider("loss_w"), presses=8),
+            Control("outlier", _slider("loss_outlier"), presses=8),
+            Control("Huber δ", _slider("loss_delta"), presses=8),
+        ],
+    ),
+    PageCase(
+        "Losses classification",
+        "losses",
+        [Control("logit z₁", _slider("loss_z2"), presses=8)],
+        query="loss_view=classification",
+    ),
+    PageCase(
         "Activations network",
         "activations",
         [

@@ -24,8 +24,10 @@ from benchmarks.common import Check, Report, summary
 EPOCHS_BUDGET, GAP_BUDGET_MS = 300.0, 200.0
 SECONDS = 3.0
 LIVE_EPOCHS = 2000  # the Activations page's most
-ACT_QUERY = ("act_view=network&act_dataset=circles&act_n=500&act_noise=0&act_layers=2&act_width1=4&act_width2=2"
-             f"&act_act1=tanh&act_act2=tanh&act_optimizer=sgd&act_lr=0.03&act_batch=10&act_epochs={LIVE_EPOCHS}")
+ACT_QUERY = (
+    "act_view=network&act_dataset=circles&act_n=500&act_noise=0&act_layers=2&act_width1=4&act_width2=2"
+    f"&act_act1=tanh&act_act2=tanh&act_optimizer=sgd&act_lr=0.03&act_batch=10&act_epochs={LIVE_EPOCHS}"
+)
 FIT_QUERY = ("fit_dataset=circles&fit_n=500&fit_noise=0&fit_train_frac=50&fit_model=mlp&fit_layers=2&fit_width=4"
              f"&fit_activation=tanh&fit_optimizer=sgd&fit_lr=0.03&fit_batch=8&fit_epochs={LIVE_EPOCHS}")  # fmt: skip
 # Every progress text the page shows, with its time, recorded as it changes.

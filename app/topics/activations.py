@@ -41,6 +41,13 @@ model = network_controls()
 features = features_control()
 train = train_controls()
 reset_button("act", ActSettings)
+
+
+def code() -> None:
+    source = activations_code(curve_setting(), data_spec, model, train, linear_model(features))
+    code_panel(source, "activations.py")
+
+
 tabs = url_tabs({"curves": t("act.tab_curves"), "network": t("act.tab_network")}, "act_view")
 
 if tabs["curves"].open:
@@ -50,6 +57,7 @@ if tabs["curves"].open:
             name, x0 = curve_controls()
             with st.container(key="act_curves_box"):
                 curve_view(name, x0)
+            code()  # in the section: its own rerun redraws the code with the new x
 
         section(curves)
 
@@ -111,8 +119,7 @@ if tabs["network"].open:
                     st.caption(t("act.after_training"))
 
         run.show(draw)
-
-code_panel(activations_code(curve_setting(), data_spec, model, train, linear_model(features)), "activations.py")
+        code()
 page_explanation("activations")
 if run is not None:
     train_live(run, draw)

@@ -39,4 +39,5 @@ PAGES = (
     PageInfo("autograd", "autograd", "ag", "optimisation", ":material/account_tree:", "thumb_autograd.png"),
     PageInfo("overfitting", "overfitting", "fit", "models", ":material/ssid_chart:", "thumb_overfitting.png"),
     PageInfo("activations", "activations", "act", "models", ":material/function:", "thumb_activations.png"),
+    PageInfo("losses", "losses", "loss", "models", ":material/target:", "thumb_losses.png"),
 )

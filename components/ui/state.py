@@ -132,6 +132,22 @@ def url_tabs(labels: dict[str, str], key: str, default: str | None = None) -> di
     return dict(zip(ids, tabs, strict=True))
 
 
+def setting(key: str, default: Any, valid: Callable[[Any], bool] = lambda v: True) -> Any:
+    """A setting whose widget this run does not draw (a closed tab's): the session's value, else the link's
+    (read as ``type(default)``), else ``default``; a value that is not ``valid`` gives ``default`` too."""
+    value = st.session_state.get(key, st.query_params.get(key))
+    if value is None:
+        return default
+    try:
+        if isinstance(default, bool):
+            value = value if isinstance(value, bool) else str(value).lower() == "true"
+        else:
+            value = type(default)(value)
+    except (TypeError, ValueError):
+        return default
+    return value if valid(value) else default
+
+
 def clamp_state(key: str, low: float, high: float) -> None:
     """Keep a stored value inside a range that depends on other settings.
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
-
 from components.compute.activations import CURVE_RANGE
 from components.compute.datasets import DataSpec
 from components.compute.fit_models import ACTIVATIONS, MAX_LAYERS, ModelSpec, TrainSpec
 from components.ui.i18n import t
 from components.ui.present import controls
-from components.ui.state import bound, url_choice
+from components.ui.state import bound, setting, url_choice
 
 DATASETS = ("xor", "circles", "moons", "spirals", "blobs")
 ORDER = ("relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus", "identity")
@@ -54,14 +52,8 @@ D = ActSettings()
 
 def curve_setting() -> tuple[str, float]:
     """The curve's activation and x as the curves tab has them, also while it is closed (then from the link)."""
-    name = st.session_state.get("act_curve", st.query_params.get("act_curve"))
-    x = st.session_state.get("act_x", st.query_params.get("act_x"))
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        x = D.x
-    x = x if CURVE_RANGE[0] <= x <= CURVE_RANGE[1] else D.x  # as the slider treats a link's value
-    return (name if name in ORDER else D.curve), round(x, 1)
+    x = setting("act_x", D.x, lambda v: CURVE_RANGE[0] <= v <= CURVE_RANGE[1])  # as the slider treats a link's
+    return setting("act_curve", D.curve, lambda v: v in ORDER), round(x, 1)
 
 
 def act_label(name: str) -> str:
