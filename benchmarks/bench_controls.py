@@ -27,10 +27,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.common import PHOTO_SIDE, Check, Report, photo_file, summary
+from components.compute.layers import PRESETS
 from components.ui.timing import TIMINGS
 from tools.live_server import launch_chromium, live_server, wait_idle
 
@@ -172,6 +174,21 @@ PAGES = [
         "losses",
         [Control("logit z₁", _slider("loss_z2"), presses=8)],
         query="loss_view=classification",
+    ),
+    PageCase(
+        "Layers",
+        "layers",
+        [
+            Control("batch size", _slider("lay_batch"), presses=8),
+            Control("seed", '[class*="st-key-lay_seed"] input', key="ArrowUp", presses=8),
+        ],
+        query="lay_preset=cnn&lay_shape=1%2C%2014%2C%2014&lay_layers=" + quote(PRESETS["cnn"]),
+    ),
+    PageCase(
+        "Layers train/eval",
+        "layers",
+        [Control("seed", '[class*="st-key-lay_seed"] input', key="ArrowUp", presses=8)],
+        query="lay_view=modes",
     ),
     PageCase(
         "Activations network",

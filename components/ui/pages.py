@@ -40,4 +40,5 @@ PAGES = (
     PageInfo("overfitting", "overfitting", "fit", "models", ":material/ssid_chart:", "thumb_overfitting.png"),
     PageInfo("activations", "activations", "act", "models", ":material/function:", "thumb_activations.png"),
     PageInfo("losses", "losses", "loss", "models", ":material/target:", "thumb_losses.png"),
+    PageInfo("layers", "layers", "lay", "models", ":material/stacks:", "thumb_layers.png"),
 )

@@ -8,8 +8,9 @@ import streamlit as st
 import torch
 
 from components.compute import losses as L
-from components.figures.losses import bars_panel, curves_panel, dots, fit_panel, line, panels_figure
+from components.figures.losses import bars_panel, curves_panel, fit_panel
 from components.figures.numbers import fmt_short
+from components.figures.panels import dots, line, panels_figure
 from components.figures.theme import PALETTE
 from components.ui.i18n import t
 from components.ui.lesson import masked
