@@ -55,9 +55,9 @@ def curve_figure(
         "margin": {"l": 50, "r": 10, "t": 30, "b": 90},
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "shapes": shapes,
-        "xaxis": {"domain": [0, 0.46], "range": [lo, hi], "title": {"text": labels["x"]}, **STILL},
+        "xaxis": {"domain": [0, 0.44], "range": [lo, hi], "title": {"text": labels["x"]}, **STILL},
         "yaxis": {"range": fy, "title": {"text": labels["f"]}, **STILL},
-        "xaxis2": {"domain": [0.56, 1], "anchor": "y2", "range": [lo, hi], "title": {"text": labels["x"]}, **STILL},
+        "xaxis2": {"domain": [0.58, 1], "anchor": "y2", "range": [lo, hi], "title": {"text": labels["x"]}, **STILL},
         "yaxis2": {"anchor": "x2", "range": dy, "title": {"text": labels["df"]}, **STILL},
     }
     return SpecFigure({"data": data, "layout": layout})

@@ -22,7 +22,7 @@ def dots(x, y, name: str, colour: str, size: float = 11, symbol: str = "circle",
 def panels_figure(panels: list[dict], height: int = 400) -> SpecFigure:
     """Panels in a row. Each panel: ``traces`` (trace dicts), ``x`` and ``y`` axis titles, optional ``x_range``,
     ``y_range``, ``title`` and ``shapes`` (in the panel's axes)."""
-    gap = 0.08
+    gap = 0.12  # room for the next panel's y-axis title, also at the projector's font size
     width = (1 - gap * (len(panels) - 1)) / len(panels)
     data, layout, notes, shapes = [], {}, [], []
     for k, panel in enumerate(panels):
