@@ -1,14 +1,14 @@
 """Overfitting: the training set fits the parameters, the test set judges them.
 
-Training lowers the loss on the points it sees — mean squared error ``mean((f(x) - y)**2)`` for regression, cross-
-entropy ``mean(logsumexp(z) - z_y)`` for classification — by adjusting the model's parameters with ``torch.optim``'s
-fused SGD and Adam kernels. Each epoch runs in one TorchScript call (``mlp_steps``), whose gradients and weights
-equal ``loss.backward()`` + ``torch.optim`` bit for bit: the Overfitting and Activations pages share this trainer,
-fast enough to draw live (TensorFlow Playground's circle problem at several hundred epochs a second, ``make
-bench``). The test points are never used for a step, so their loss measures how well the model does on data it has
-not seen. A model with too little capacity has a high loss on both sets (underfitting); a model with too much
-capacity for the amount of data fits the noise of its few training points: train loss low, test loss high. That gap
-is overfitting; weight decay (an L2 penalty), dropout and early stopping shrink it.
+Training lowers the loss on the points it sees — mean squared error ``mean((f(x) - y)**2)`` for regression,
+cross-entropy ``mean(logsumexp(z) - z_y)`` for classification — by adjusting the model's parameters with
+``torch.optim``'s fused SGD and Adam kernels. Each epoch runs in one TorchScript call (``mlp_steps``), whose
+gradients and weights equal ``loss.backward()`` + ``torch.optim`` bit for bit: the Overfitting and Activations pages
+share this trainer, fast enough to draw live (TensorFlow Playground's circle problem at several hundred epochs a
+second, ``make bench``). The test points are never used for a step, so their loss measures how well the model does
+on data it has not seen. A model with too little capacity has a high loss on both sets (underfitting); a model with
+too much capacity for the amount of data fits the noise of its few training points: train loss low, test loss high.
+That gap is overfitting; weight decay (an L2 penalty), dropout and early stopping shrink it.
 
 Everything is float64 on the CPU and deterministic for a given seed: one ``torch.Generator`` draws a data set,
 and a :class:`Trainer` keeps its own random state, so chunked training (for live curves) equals one straight run
