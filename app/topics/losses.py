@@ -1,8 +1,8 @@
 """Loss functions · 损失函数: what training lowers — MSE, MAE, Huber, cross-entropy — next to its PyTorch code."""
 
 import streamlit as st
-from components.snippets.losses import losses_code
 
+from components.snippets.losses import losses_code
 from components.ui.code_panel import code_panel
 from components.ui.fragments import section
 from components.ui.i18n import t
