@@ -4,7 +4,6 @@ import streamlit as st
 
 from components.snippets.layers import layers_code
 from components.ui.code_panel import code_panel
-from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.layers import STEPS
 from components.ui.layers.views import LaySettings, build_view, model_controls, modes_view
@@ -29,5 +28,5 @@ def body() -> None:
     code_panel(layers_code(specs, shape, batch, seed), "layers.py")
 
 
-section(body)
+body()  # the controls are in the sidebar: the whole page reruns (a section may not draw outside itself)
 page_explanation("layers")

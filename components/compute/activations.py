@@ -17,6 +17,7 @@ from components.compute.fit_models import ACTIVATIONS
 
 CURVE_RANGE = (-5.0, 5.0)
 VANISHING = 0.01  # |f'(x)| below this: the gradient has (almost) vanished there
+MIN_SPAN = 0.5  # ... over at least this stretch of x
 
 
 def activation_module(name: str) -> nn.Module:
@@ -36,8 +37,10 @@ def curve(name: str, xs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return y.detach(), dy
 
 
-def vanishing_spans(xs: torch.Tensor, dy: torch.Tensor, below: float = VANISHING) -> list[tuple[float, float]]:
-    """The intervals of ``xs`` (sorted) where ``|f'| < below``, as ``(start, end)`` pairs."""
+def vanishing_spans(xs: torch.Tensor, dy: torch.Tensor, below: float = VANISHING,
+                    min_width: float = MIN_SPAN) -> list[tuple[float, float]]:  # fmt: skip
+    """The intervals of ``xs`` (sorted) where ``|f'| < below``, as ``(start, end)`` pairs, at least ``min_width``
+    wide: a saturated or dead stretch, not the point where a slope crosses 0 (GELU's and SiLU's minimum)."""
     low, x = (dy.abs() < below).tolist(), xs.tolist()
     spans, start = [], None
     for i, is_low in enumerate(low):
@@ -46,7 +49,7 @@ def vanishing_spans(xs: torch.Tensor, dy: torch.Tensor, below: float = VANISHING
         if start is not None and (not is_low or i == len(low) - 1):
             spans.append((x[start], x[i if is_low else i - 1]))
             start = None
-    return spans
+    return [(a, b) for a, b in spans if b - a >= min_width]
 
 
 def linear_layers(model: nn.Sequential) -> list[nn.Linear]:

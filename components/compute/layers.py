@@ -78,9 +78,10 @@ def _value(text: str, kind: type, arg: str, line: int) -> object:
         if number != int(number) or not 1 <= number <= MAX_SIZE:
             raise LayerError("bad_int", line, arg=arg, text=text, max=MAX_SIZE)
         return int(number)
-    lo, hi = (0.0, 1.0)
-    if not lo <= number < hi if arg == "p" else not lo < number <= hi:
-        raise LayerError("bad_fraction", line, arg=arg, text=text)
+    if arg == "p" and not 0 <= number < 1:
+        raise LayerError("bad_p", line, text=text)
+    if arg == "momentum" and not 0 < number <= 1:
+        raise LayerError("bad_momentum", line, text=text)
     return number
 
 
@@ -101,10 +102,14 @@ def parse_line(text: str, line: int) -> LayerSpec:
         kw = _KEYWORD.match(piece.strip())
         if kw:
             arg, raw, named = kw.group(1), kw.group(2), True
+            if not kinds:
+                raise LayerError("no_arguments", line, name=name)
             if arg not in kinds:
-                raise LayerError("bad_argument", line, name=name, arg=arg, allowed=", ".join(kinds) or "—")
+                raise LayerError("bad_argument", line, name=name, arg=arg, allowed=", ".join(kinds))
         elif named:  # a positional argument after a keyword one
             raise LayerError("syntax", line, text=text.strip())
+        elif not kinds:
+            raise LayerError("no_arguments", line, name=name)
         elif k >= len(positional):
             raise LayerError("too_many", line, name=name, n=len(positional))
         else:
@@ -190,6 +195,7 @@ class Trace:
     error: str = ""
     total: int = 0
     counted: int = 0
+    incoming: tuple[int, ...] = ()  # the shape the failing layer got
 
 
 def trace(model: nn.Sequential, specs: list[LayerSpec], x: torch.Tensor) -> Trace:
@@ -205,10 +211,10 @@ def trace(model: nn.Sequential, specs: list[LayerSpec], x: torch.Tensor) -> Trac
                     raise RuntimeError(f"activation of {math.prod(h.shape)} values: over {MAX_ELEMENTS}")
                 h = layer(h)
             except (RuntimeError, ValueError) as err:
-                return Trace(stages, i, str(err).split("\n")[0], _total(specs), _counted(model))
+                return Trace(stages, i, str(err).split("\n")[0], _total(specs), _counted(model), tuple(h.shape))
             if math.prod(h.shape) > MAX_ELEMENTS:
                 return Trace(stages, i, f"output of {math.prod(h.shape)} values: over {MAX_ELEMENTS}",
-                             _total(specs), _counted(model))  # fmt: skip
+                             _total(specs), _counted(model), tuple(h.shape))  # fmt: skip
             counted = sum(p.numel() for p in layer.parameters())
             stages.append(
                 Stage(spec.code(), tuple(h.shape), formula, n, counted, sum(b.numel() for b in layer.buffers()))
@@ -310,7 +316,10 @@ def modes(specs: list[LayerSpec], x: torch.Tensor, seed: int = 0) -> Modes:
                 bn_before = (bn.running_mean.clone(), bn.running_var.clone())
                 bn_input = model[:b](x)
             model.train()
-            t1 = model(x)
+            try:
+                t1 = model(x)
+            except ValueError as err:  # BatchNorm: "Expected more than 1 value per channel when training"
+                raise LayerError("train_refused", error=str(err)) from err
             t2 = model(x)
             mode_diff = (t1 - e1).abs().max().item()
             out = Modes((t1 - t2).abs().max().item(), (e1 - e2).abs().max().item(), mode_diff, d is not None,

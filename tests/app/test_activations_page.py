@@ -79,6 +79,8 @@ def test_identity_stack_collapses_into_one_layer():
     assert max(tr.final_accuracy()) <= 0.75  # deep but linear: no better than a line on XOR
     assert any(s.startswith("| Layer |") and "W = W3W2W1" in s for s in texts(at))
     assert len(figure(at, "act_collapsed")["layout"]["images"]) == 2
+    notes = [n["text"] for n in figure(at, "act_layers_fig")["layout"]["annotations"]]
+    assert "logits" in notes[-1] and not any("logits" in n for n in notes[:-1])  # Identity layers add no stage
 
 
 def test_squared_features_let_the_linear_model_solve_circles():

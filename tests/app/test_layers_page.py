@@ -76,3 +76,14 @@ def test_chinese_and_projector():
         at = open_page("layers", lay_view=view, lang="zh", projector="1", **_preset("batchnorm"))
         ok(at)
     assert any("滑动" in s for s in texts(at))
+
+
+def test_batchnorm_with_a_batch_of_one_says_why_instead_of_a_traceback():
+    at = open_page("layers", **_preset("batchnorm", lay_view="modes", lay_batch="1"))
+    ok(at)
+    assert any("more than one value per channel" in w.value for w in at.warning)
+
+
+def test_a_mismatch_says_which_number_fits():
+    at = open_page("layers", **_preset("broken"))
+    assert any("must be 1152, not 392" in e.value for e in at.error)

@@ -70,8 +70,13 @@ def test_sigmoid_slope_is_at_most_a_quarter_and_relu_dies_left_of_zero():
 
 def test_vanishing_spans_on_hand_made_slopes():
     xs = torch.arange(6, dtype=torch.float64)
-    assert vanishing_spans(xs, torch.tensor([0, 1, 1, 0, 0, 1.0])) == [(0.0, 0.0), (3.0, 4.0)]
+    assert vanishing_spans(xs, torch.tensor([0, 1, 1, 0, 0, 1.0]), min_width=0) == [(0.0, 0.0), (3.0, 4.0)]
+    assert vanishing_spans(xs, torch.tensor([0, 1, 1, 0, 0, 1.0])) == [(3.0, 4.0)]  # a single point is no stretch
     assert vanishing_spans(xs, torch.tensor([1, 1, 0, 0, 0, 0.0])) == [(2.0, 5.0)]
+    for name in ("gelu", "silu"):  # their slope crosses 0 at the minimum: no band there
+        fine = torch.linspace(-5, 5, 401, dtype=torch.float64)
+        spans = vanishing_spans(fine, curve(name, fine)[1])
+        assert all(a < -3 for a, _ in spans), (name, spans)
 
 
 def _identity_net(seed: int = 0) -> tuple:

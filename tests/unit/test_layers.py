@@ -25,8 +25,10 @@ def test_presets_parse_and_round_trip_through_their_code():
         ("Linear(8)", "missing"),
         ("Linear(8, 16, 3)", "too_many"),
         ("Foo()", "unknown"),
-        ("Dropout(1)", "bad_fraction"),
-        ("BatchNorm1d(4, momentum=0)", "bad_fraction"),
+        ("Dropout(1)", "bad_p"),
+        ("BatchNorm1d(4, momentum=0)", "bad_momentum"),
+        ("ReLU(inplace=True)", "no_arguments"),
+        ("Flatten(1)", "no_arguments"),
         ("Linear(8, x)", "not_number"),
         ("Linear(8, 2.5)", "bad_int"),
         ("Linear(0, 2)", "bad_int"),
@@ -88,7 +90,7 @@ def test_trace_shapes_and_counts_match_the_formulas():
 def test_shape_mismatch_reports_the_layer_and_pytorchs_message():
     specs = Y.parse_layers(Y.PRESETS["broken"])
     tr = Y.trace(Y.build(specs), specs, torch.randn(4, 1, 14, 14))
-    assert tr.failed_at == 3 and len(tr.stages) == 3
+    assert tr.failed_at == 3 and len(tr.stages) == 3 and tr.incoming == (4, 1152)
     assert "mat1 and mat2 shapes cannot be multiplied (4x1152 and 392x10)" in tr.error
 
 
@@ -152,3 +154,9 @@ def test_eval_is_not_no_grad():
     # d sum(W x + b) / dW = sum over the batch of x, the same for each output row
     np.testing.assert_allclose(md.eval_grad, np.linalg.norm(np.tile(x.numpy().sum(0), (4, 1))), rtol=1e-5)
     assert w.shape == (4, 8)
+
+
+def test_batchnorm_with_one_value_per_channel_is_refused_in_train_mode():
+    with pytest.raises(Y.LayerError) as err:
+        Y.modes(Y.parse_layers("Linear(8, 4)\nBatchNorm1d(4)"), torch.randn(1, 8))
+    assert err.value.reason == "train_refused" and "more than 1 value per channel" in err.value.details["error"]

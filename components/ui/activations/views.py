@@ -158,11 +158,12 @@ def layers_view(data: Data, net: Trainer) -> None:
     point_stages = layer_outputs(net.model, x)
     line_stages = layer_outputs(net.model, lines.reshape(-1, 2))
     projected = False
+    n_linear = max(k for _, k, _ in point_stages)  # the last Linear gives the logits
     for (kind, k, h), (_, _, hl) in zip(point_stages, line_stages, strict=True):
         xy, mean, v = plane_view(h)
         xl, _, _ = plane_view(hl, (mean, v))
         projected |= h.shape[1] > 2
-        last = k == len(point_stages) // 2 + 1
+        last = kind == "linear" and k == n_linear
         title = t("act.stage_logits" if last else "act.stage_linear" if kind == "linear" else "act.stage_act",
                   k=k, w=h.shape[1])  # fmt: skip
         stages.append((title, xy, xl.reshape(n_lines, n_pts, 2)))

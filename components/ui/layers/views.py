@@ -12,6 +12,8 @@ from components.figures.numbers import fmt_short
 from components.figures.panels import panels_figure
 from components.figures.theme import DIVERGING_SCALE
 from components.ui.i18n import t
+from components.ui.lesson import masked
+from components.ui.present import controls
 from components.ui.projector import show_figure
 from components.ui.state import bound, url_choice
 from components.ui.tables import static_table
@@ -39,23 +41,25 @@ def _load_preset() -> None:
 
 
 def model_controls() -> tuple[list[Y.LayerSpec], tuple[int, ...], int, int]:
-    """The list, the example shape, the batch size and the seed; a refused edit shows why and keeps the last
-    good list (``LAST_GOOD``)."""
-    a, b, c, d = st.columns([3, 2, 2, 1])
-    url_choice(a.selectbox, t("lay.preset"), list(Y.PRESETS), "lay_preset", D.preset,
+    """The list, the example shape, the batch size and the seed, in the sidebar (in the presentation view: the
+    strip and the folded panel); a refused edit shows why there and keeps the last good list (``LAST_GOOD``)."""
+    sb = controls()
+    sb.subheader(t("lay.model"))
+    url_choice(sb.selectbox, t("lay.preset"), list(Y.PRESETS), "lay_preset", D.preset,
                format_func=lambda k: t(f"lay.presets.{k}"), on_change=_load_preset)  # fmt: skip
-    shape_text = b.text_input(t("lay.shape"), D.shape, help=t("lay.shape_help"), **bound("lay_shape"))
-    batch = c.slider(t("lay.batch"), 1, 64, D.batch, help=t("lay.batch_help"), **bound("lay_batch"))
-    seed = d.number_input(t("fit.seed"), 0, 9999, D.seed, **bound("lay_seed"))
-    text = st.text_area(t("lay.layers"), D.layers, height=170, help=t("lay.layers_help"), **bound("lay_layers"))
+    text = sb.text_area(t("lay.layers"), D.layers, height=190, help=t("lay.layers_help"), **bound("lay_layers"))
+    shape_text = sb.text_input(t("lay.shape"), D.shape, help=t("lay.shape_help"), **bound("lay_shape"))
+    problem = sb.container()
+    batch = sb.slider(t("lay.batch"), 1, 64, D.batch, help=t("lay.batch_help"), **bound("lay_batch"))
+    seed = sb.number_input(t("fit.seed"), 0, 9999, D.seed, **bound("lay_seed"))
     try:
         specs, shape = Y.parse_layers(text), Y.parse_shape(shape_text)
         st.session_state[LAST_GOOD] = (specs, shape)
     except Y.LayerError as err:
         where = t("lay.on_line", line=err.line) if err.line else ""
-        st.error(where + t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
+        problem.error(where + t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
         specs, shape = st.session_state.get(LAST_GOOD, (Y.parse_layers(D.layers), Y.parse_shape(D.shape)))
-        st.caption(t("lay.kept"))
+        st.warning(t("lay.kept"), icon=":material/undo:")
     return specs, shape, int(batch), int(seed)
 
 
@@ -75,8 +79,6 @@ def build_view(specs: list[Y.LayerSpec], shape: tuple[int, ...], batch: int, see
     except Y.LayerError as err:
         st.error(t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
         return
-    st.code(list_code(specs), language="python")
-    st.markdown(t("lay.star", error=Y.star_error(specs)))
     x = batch_of(shape, batch, seed)
     tr = Y.trace(model, specs, x)
     st.session_state["lay_trace"] = tr
@@ -89,19 +91,31 @@ def build_view(specs: list[Y.LayerSpec], shape: tuple[int, ...], batch: int, see
                      t("lay.col_buffers"): f"{s.buffers:,}" if s.buffers else ""})  # fmt: skip
     static_table(rows)
     if tr.failed_at is not None:
-        st.error(t("lay.failed", k=tr.failed_at, layer=specs[tr.failed_at].code(), error=tr.error),
-                 icon=":material/error:")  # fmt: skip
+        failed(specs, tr)
     m = st.columns(3)
     m[0].metric(t("lay.m_total"), f"{tr.total:,}", help=t("lay.m_total_help"))
     m[1].metric(t("lay.m_counted"), f"{tr.counted:,}")
     plain, listed = Y.registered(specs)
     m[2].metric(t("lay.m_plain"), f"{plain:,}", help=t("lay.m_plain_help", n=f"{listed:,}"))
+    st.subheader(t("lay.code_title"))
+    st.code(list_code(specs), language="python")
+    st.markdown(t("lay.star", error=Y.star_error(specs)))
     st.markdown(t("lay.modulelist", plain=f"{plain:,}", listed=f"{listed:,}"))
     left, right = st.columns(2)
     left.markdown(t("lay.print_model"))
     left.code(str(model), language=None)
     right.markdown(t("lay.state_dict"))
     right.code("\n".join(f"{k}: {tuple(v.shape)}" for k, v in model.state_dict().items()) or "{}", language=None)
+
+
+def failed(specs: list[Y.LayerSpec], tr: Y.Trace) -> None:
+    """PyTorch's message for the layer that cannot take its input; for a Linear layer, the number that fits."""
+    spec = specs[tr.failed_at]
+    text = t("lay.failed", k=tr.failed_at, layer=spec.code(), error=tr.error)
+    wanted = dict(spec.args).get("in_features")
+    if spec.name == "Linear" and tr.incoming and tr.incoming[-1] != wanted:
+        text += " " + t("lay.failed_hint", got=tr.incoming[-1], want=wanted)
+    st.error(text, icon=":material/error:")
 
 
 def _shape(shape) -> str:
@@ -113,15 +127,18 @@ def modes_view(specs: list[Y.LayerSpec], shape: tuple[int, ...], batch: int, see
     model = Y.build(specs, seed)
     tr = Y.trace(model, specs, x)
     if tr.failed_at is not None:
-        st.error(t("lay.failed", k=tr.failed_at, layer=specs[tr.failed_at].code(), error=tr.error),
-                 icon=":material/error:")  # fmt: skip
+        failed(specs, tr)
         return
-    md = Y.modes(specs, x, seed)
+    try:
+        md = Y.modes(specs, x, seed)
+    except Y.LayerError as err:
+        st.warning(t(f"lay.error.{err.reason}", **err.details), icon=":material/warning:")
+        return
     st.session_state["lay_modes"] = md  # what the page shows (tests compare the code panel with it)
     m = st.columns(3)
-    m[0].metric(t("lay.m_train_diff"), _diff(md.train_diff), help=t("lay.m_train_diff_help"))
-    m[1].metric(t("lay.m_eval_diff"), _diff(md.eval_diff))
-    m[2].metric(t("lay.m_mode_diff"), _diff(md.mode_diff))
+    m[0].metric(t("lay.m_train_diff"), masked(_diff(md.train_diff)), help=t("lay.m_train_diff_help"))
+    m[1].metric(t("lay.m_eval_diff"), masked(_diff(md.eval_diff)))
+    m[2].metric(t("lay.m_mode_diff"), masked(_diff(md.mode_diff)))
     if not md.has_dropout and not md.has_batchnorm:
         st.success(t("lay.same_modes"), icon=":material/check_circle:")
     if md.dropout is not None:
@@ -153,8 +170,7 @@ def dropout_view(dropout: tuple[float, torch.Tensor, torch.Tensor, torch.Tensor]
     kept = live & (train != 0)
     zeroed = 1 - kept.sum().item() / max(live.sum().item(), 1)
     ratio = (train[kept] / before[kept]).mean().item() if kept.any() else float("nan")
-    st.markdown(t("lay.dropout_numbers", zeroed=f"{100 * zeroed:.0f}", p=f"{100 * p:.0f}", ratio=f"{ratio:.4g}",
-                  want=f"{1 / (1 - p):.4g}"))  # fmt: skip
+    st.markdown(t("lay.dropout_numbers", zeroed=f"{100 * zeroed:.0f}", p=f"{100 * p:.0f}", ratio=f"{ratio:.4g}"))
 
 
 def batchnorm_view(bn: dict) -> None:
@@ -168,6 +184,6 @@ def batchnorm_view(bn: dict) -> None:
                      t("lay.col_batch_var"): f"{bn['var'][c].item():.4f}",
                      t("lay.col_running_mean"): f"{rm0[c].item():.4f} → {rm1[c].item():.4f}",
                      t("lay.col_running_var"): f"{rv0[c].item():.4f} → {rv1[c].item():.4f}",
-                     t("lay.col_train_out"): f"{bn['train_mean'][c].item():.3g}",
-                     t("lay.col_eval_out"): f"{bn['eval_mean'][c].item():.3g}"})  # fmt: skip
+                     t("lay.col_train_out"): f"{bn['train_mean'][c].item() + 0.0:.3f}".replace("-0.000", "0.000"),
+                     t("lay.col_eval_out"): f"{bn['eval_mean'][c].item():.3f}"})  # fmt: skip
     static_table(rows)

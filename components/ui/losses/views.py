@@ -13,7 +13,7 @@ from components.figures.numbers import fmt_short
 from components.figures.panels import dots, line, panels_figure
 from components.figures.theme import PALETTE
 from components.ui.i18n import t
-from components.ui.lesson import masked
+from components.ui.lesson import is_hidden, masked
 from components.ui.projector import show_figure
 from components.ui.state import bound, setting, url_choice
 from components.ui.tables import static_table
@@ -75,7 +75,7 @@ def regression_view(w: float, b: float, outlier: float, delta: float, best: bool
         "residual": t("loss.residual"), "line": t("loss.line", w=f"{w:g}", b=f"{b:g}"), "points": t("loss.points"),
         "outlier": t("loss.outlier_point"), "fit_title": t("loss.fit_title"), "tangent": t("loss.tangent"),
         "w": t("loss.w"), "loss": t("loss.loss"), "curves_title": t("loss.curves_title", b=f"{b:g}")}  # fmt: skip
-    lines = {n: L.best_line(x, y, n, delta) for n in L.LOSSES} if best else {}
+    lines = {n: L.best_line(x, y, n, delta) for n in L.LOSSES} if best and not is_hidden() else {}  # predict first
     curves = L.loss_curves(x, y, CURVE_WS, b, delta)
     slopes = {n: score.grads[n][0] for n in L.LOSSES}
     fig = panels_figure([fit_panel(x, y, w, b, lines, labels),
@@ -203,19 +203,12 @@ def mistakes_view(z: list[float], true: int, w: float, b: float, outlier: float)
     st.session_state["loss_double"] = both
     values = torch.linspace(-10, 10, 201, dtype=torch.float64)
     curves = L.double_softmax_curves(z, true, values)
-    zs = torch.linspace(-10, 10, 201, dtype=torch.float64)
-    sat = L.saturation_curves(zs)
-    panels = [
-        {"traces": [line(values, curves["right"], t("loss.right"), PALETTE[2]),
-                    line(values, curves["wrong"], t("loss.wrong"), PALETTE[3]),
-                    dots([z[true]], [both["right"][0]], t("loss.here"), PALETTE[2], showlegend=False),
-                    dots([z[true]], [both["wrong"][0]], t("loss.here"), PALETTE[3], showlegend=False)],
-         "x": t("loss.true_logit", k=true), "y": t("loss.loss"), "title": t("loss.m1_panel")},
-        {"traces": [line(zs, sat["mse"], t("loss.sat_mse"), PALETTE[3]),
-                    line(zs, sat["ce"], t("loss.sat_ce"), PALETTE[2])],
-         "x": "z", "y": "∂L/∂z", "title": t("loss.m2_panel")},
-    ]  # fmt: skip
-    show_figure(panels_figure(panels, height=400), key="loss_mistakes")
+    panel = {"traces": [line(values, curves["right"], t("loss.right"), PALETTE[2]),
+                        line(values, curves["wrong"], t("loss.wrong"), PALETTE[3]),
+                        dots([z[true]], [both["right"][0]], t("loss.here"), PALETTE[2], showlegend=False),
+                        dots([z[true]], [both["wrong"][0]], t("loss.here"), PALETTE[3], showlegend=False)],
+             "x": t("loss.true_logit", k=true), "y": t("loss.loss"), "title": t("loss.m1_panel")}  # fmt: skip
+    show_figure(panels_figure([panel], height=360), key="loss_mistakes")
     norm = {k: v[1].norm().item() for k, v in both.items()}
     m = st.columns(4)
     m[0].metric(t("loss.m_right"), _num(both["right"][0]))
@@ -223,7 +216,13 @@ def mistakes_view(z: list[float], true: int, w: float, b: float, outlier: float)
     m[2].metric(t("loss.m_grad_right"), _num(norm["right"]))
     m[3].metric(t("loss.m_grad_wrong"), _num(norm["wrong"]))
     st.subheader(t("loss.m2_title"))
+    zs = torch.linspace(-10, 10, 201, dtype=torch.float64)
+    sat = L.saturation_curves(zs)
     st.markdown(t("loss.m2_idea", mse=_num(sat["mse"][0].item()), ce=_num(sat["ce"][0].item())))
+    panel = {"traces": [line(zs, sat["mse"], t("loss.sat_mse"), PALETTE[3]),
+                        line(zs, sat["ce"], t("loss.sat_ce"), PALETTE[2])],
+             "x": "z", "y": "∂L/∂z", "title": t("loss.m2_panel")}  # fmt: skip
+    show_figure(panels_figure([panel], height=340), key="loss_saturation")
     st.subheader(t("loss.m3_title"))
     x, y = L.points(outlier)
     pred = (w * x + b)[:, None]
