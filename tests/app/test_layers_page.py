@@ -16,7 +16,7 @@ def _preset(name: str, **extra: str) -> dict[str, str]:
 def test_defaults_build_the_mlp_and_count_it():
     at = open_page("layers")
     ok(at)
-    assert metric(at, "Parameters (formulas)") == "212" == metric(at, "`sum(p.numel() for p in model.parameters())`")
+    assert metric(at, "Parameters (formulas)") == "212" == metric(at, "Counted: `sum(p.numel())`")
     assert metric(at, "Parameters in a plain list") == "0"
     assert any("model = nn.Sequential(*layers)" in c.value for c in at.code)
     assert any("Sequential(" in c.value and "(0): Linear(in_features=8, out_features=16" in c.value for c in at.code)

@@ -58,11 +58,11 @@ def regression_controls() -> tuple[float, float, float, float, bool]:
     a, b = st.columns(2)
     w = a.slider(t("loss.w"), *W_RANGE, D.w, step=0.05, **bound("loss_w"))
     bias = b.slider(t("loss.b"), *B_RANGE, D.b, step=0.1, **bound("loss_b"))
-    a, b, c = st.columns([2, 2, 1])
+    a, b = st.columns(2)
     outlier = a.slider(t("loss.outlier"), 0.0, 20.0, D.outlier, step=0.5, help=t("loss.outlier_help"),
                        **bound("loss_outlier"))  # fmt: skip
     delta = b.slider(t("loss.delta"), 0.1, 5.0, D.delta, step=0.1, help=t("loss.delta_help"), **bound("loss_delta"))
-    best = c.toggle(t("loss.best"), D.best, **bound("loss_best"))
+    best = st.toggle(t("loss.best"), D.best, **bound("loss_best"))
     return round(w, 2), round(bias, 2), round(outlier, 2), round(delta, 2), best
 
 
@@ -74,7 +74,7 @@ def regression_view(w: float, b: float, outlier: float, delta: float, best: bool
         f"best_{n}": t("loss.best_of", name=t(f"loss.names.{n}")) for n in L.LOSSES} | {
         "residual": t("loss.residual"), "line": t("loss.line", w=f"{w:g}", b=f"{b:g}"), "points": t("loss.points"),
         "outlier": t("loss.outlier_point"), "fit_title": t("loss.fit_title"), "tangent": t("loss.tangent"),
-        "w": t("loss.w"), "loss": t("loss.loss"), "curves_title": t("loss.curves_title", b=f"{b:g}")}  # fmt: skip
+        "loss": t("loss.loss"), "curves_title": t("loss.curves_title", b=f"{b:g}")}  # fmt: skip
     lines = {n: L.best_line(x, y, n, delta) for n in L.LOSSES} if best and not is_hidden() else {}  # predict first
     curves = L.loss_curves(x, y, CURVE_WS, b, delta)
     slopes = {n: score.grads[n][0] for n in L.LOSSES}
