@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -198,27 +198,52 @@ class Trace:
     incoming: tuple[int, ...] = ()  # the shape the failing layer got
 
 
+def batch_input(shape: tuple[int, ...], batch: int, seed: int) -> torch.Tensor:
+    """``batch`` random examples of ``shape`` from ``seed``: the batch the page traces.
+
+    Raises:
+        LayerError: ``too_big_input`` over :data:`MAX_ELEMENTS` values (counted before anything is allocated).
+    """
+    n = batch * math.prod(shape)
+    if n > MAX_ELEMENTS:
+        raise LayerError("too_big_input", n=n, max=MAX_ELEMENTS)
+    return torch.randn(batch, *shape, generator=torch.Generator().manual_seed(seed))
+
+
+def output_bound(spec: LayerSpec, shape: tuple[int, ...]) -> int:
+    """At least as many values as the layer's output for an input of ``shape`` (an exact count for Linear, the
+    padded picture's size for Conv2d; the other layers never grow their input)."""
+    a = dict(spec.args)
+    if spec.name == "Linear":
+        return math.prod(shape[:-1]) * a["out_features"]
+    if spec.name == "Conv2d" and len(shape) == 4:
+        p = 2 * a.get("padding", 0)
+        return shape[0] * a["out_channels"] * (shape[2] + p) * (shape[3] + p)
+    return math.prod(shape)
+
+
 def trace(model: nn.Sequential, specs: list[LayerSpec], x: torch.Tensor) -> Trace:
     """Push ``x`` through the layers one at a time (eval mode, no autograd), recording each output's shape; a
-    layer that raises (a shape mismatch) stops the trace with PyTorch's own message."""
+    layer that raises (a shape mismatch) stops the trace with PyTorch's own message.
+
+    Raises:
+        LayerError: ``too_big_output``, before running a layer whose output could exceed :data:`MAX_ELEMENTS`.
+    """
     model.eval()
     stages, h = [], x
     with torch.no_grad():
         for i, (layer, spec) in enumerate(zip(model, specs, strict=True)):
             formula, n, _ = param_count(spec)
+            bound = output_bound(spec, tuple(h.shape))
+            if bound > MAX_ELEMENTS:
+                raise LayerError("too_big_output", k=i, n=bound, max=MAX_ELEMENTS)
             try:
-                if h.dim() > 1 and math.prod(h.shape) > MAX_ELEMENTS:
-                    raise RuntimeError(f"activation of {math.prod(h.shape)} values: over {MAX_ELEMENTS}")
                 h = layer(h)
             except (RuntimeError, ValueError) as err:
                 return Trace(stages, i, str(err).split("\n")[0], _total(specs), _counted(model), tuple(h.shape))
-            if math.prod(h.shape) > MAX_ELEMENTS:
-                return Trace(stages, i, f"output of {math.prod(h.shape)} values: over {MAX_ELEMENTS}",
-                             _total(specs), _counted(model), tuple(h.shape))  # fmt: skip
             counted = sum(p.numel() for p in layer.parameters())
-            stages.append(
-                Stage(spec.code(), tuple(h.shape), formula, n, counted, sum(b.numel() for b in layer.buffers()))
-            )
+            buffers = sum(b.numel() for b in layer.buffers())
+            stages.append(Stage(spec.code(), tuple(h.shape), formula, n, counted, buffers))
     return Trace(stages, None, "", _total(specs), _counted(model))
 
 
@@ -292,7 +317,6 @@ class Modes:
     eval_grad: float = 0.0
     eval_requires: bool = True
     no_grad_requires: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _first(model: nn.Sequential, kinds: tuple[type, ...]) -> int | None:

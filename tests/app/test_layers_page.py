@@ -67,7 +67,12 @@ def test_extremes_and_bad_links():
     at = open_page("layers", lay_layers="Linear(4096, 4096)", lay_shape="4096")  # too many parameters
     ok(at)
     assert any("at most" in e.value for e in at.error)
-    ok(open_page("layers", lay_shape="1, 4096, 4096", lay_layers="Conv2d(1, 256, 3)"))  # a huge activation: refused
+    at = open_page("layers", lay_shape="1, 4096, 4096", lay_layers="Conv2d(1, 256, 3)")  # a huge input: refused
+    ok(at)
+    assert any("input values" in e.value for e in at.error)
+    at = open_page("layers", lay_view="modes", lay_shape="1, 200, 200", lay_layers="Conv2d(1, 256, 3)")
+    ok(at)  # 4 x 40,000 input values are fine, 256 channels of them are not
+    assert any("would make up to" in e.value for e in at.error)
     ok(open_page("layers", lay_batch="999", lay_seed="-4", lay_view="nowhere", lay_preset="bogus"))
 
 

@@ -160,3 +160,27 @@ def test_batchnorm_with_one_value_per_channel_is_refused_in_train_mode():
     with pytest.raises(Y.LayerError) as err:
         Y.modes(Y.parse_layers("Linear(8, 4)\nBatchNorm1d(4)"), torch.randn(1, 8))
     assert err.value.reason == "train_refused" and "more than 1 value per channel" in err.value.details["error"]
+
+
+def test_huge_inputs_and_outputs_are_refused_before_anything_is_allocated():
+    with pytest.raises(Y.LayerError) as err:
+        Y.batch_input((1, 4096, 4096), 4, 0)  # 67 million values
+    assert err.value.reason == "too_big_input" and err.value.details["n"] == 4 * 4096 * 4096
+    assert Y.batch_input((8,), 4, 0).shape == (4, 8)
+    specs = Y.parse_layers("Linear(8, 4096)\nReLU()")
+    x = Y.batch_input((8,), 1000, 0)  # 1000 x 4096 values after the first layer: over the limit
+    with pytest.raises(Y.LayerError) as err:
+        Y.trace(Y.build(specs), specs, x)
+    assert err.value.reason == "too_big_output" and err.value.details == {"k": 0, "n": 4_096_000, "max": 2_000_000}
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("Linear(8, 16)", (5, 8)), ("Conv2d(3, 7, 3, padding=2)", (2, 3, 9, 11)),
+     ("Conv2d(3, 7, 5, stride=2)", (2, 3, 9, 9)), ("MaxPool2d(2)", (2, 3, 9, 9)), ("Flatten()", (2, 3, 4, 4)),
+     ("BatchNorm2d(3)", (2, 3, 5, 5))],
+)  # fmt: skip
+def test_output_bound_is_never_below_the_real_output(text, shape):
+    spec = Y.parse_layers(text)[0]
+    out = spec.build().eval()(torch.randn(*shape))
+    assert Y.output_bound(spec, shape) >= out.numel()

@@ -63,11 +63,6 @@ def model_controls() -> tuple[list[Y.LayerSpec], tuple[int, ...], int, int]:
     return specs, shape, int(batch), int(seed)
 
 
-def batch_of(shape: tuple[int, ...], batch: int, seed: int) -> torch.Tensor:
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(batch, *shape, generator=g)
-
-
 def list_code(specs: list[Y.LayerSpec]) -> str:
     rows = "\n".join(f"    {s.code()}," for s in specs)
     return f"layers = [\n{rows}\n]\nmodel = nn.Sequential(*layers)  # * unpacks the list: one argument per layer"
@@ -79,8 +74,12 @@ def build_view(specs: list[Y.LayerSpec], shape: tuple[int, ...], batch: int, see
     except Y.LayerError as err:
         st.error(t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
         return
-    x = batch_of(shape, batch, seed)
-    tr = Y.trace(model, specs, x)
+    try:
+        x = Y.batch_input(shape, batch, seed)
+        tr = Y.trace(model, specs, x)
+    except Y.LayerError as err:
+        st.error(t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
+        return
     st.session_state["lay_trace"] = tr
     st.subheader(t("lay.trace_title"))
     rows = [{"#": "", t("lay.col_layer"): t("lay.input"), t("lay.col_shape"): _shape(x.shape),
@@ -123,9 +122,12 @@ def _shape(shape) -> str:
 
 
 def modes_view(specs: list[Y.LayerSpec], shape: tuple[int, ...], batch: int, seed: int) -> None:
-    x = batch_of(shape, batch, seed)
-    model = Y.build(specs, seed)
-    tr = Y.trace(model, specs, x)
+    try:
+        x = Y.batch_input(shape, batch, seed)
+        tr = Y.trace(Y.build(specs, seed), specs, x)
+    except Y.LayerError as err:
+        st.error(t(f"lay.error.{err.reason}", **err.details), icon=":material/error:")
+        return
     if tr.failed_at is not None:
         failed(specs, tr)
         return
