@@ -41,4 +41,5 @@ PAGES = (
     PageInfo("activations", "activations", "act", "models", ":material/function:", "thumb_activations.png"),
     PageInfo("losses", "losses", "loss", "models", ":material/target:", "thumb_losses.png"),
     PageInfo("layers", "layers", "lay", "models", ":material/stacks:", "thumb_layers.png"),
+    PageInfo("tensors", "tensors", "ten", "tensors", ":material/view_in_ar:", "thumb_tensors.png"),
 )
