@@ -137,7 +137,8 @@ def reduce_code(how: str, dim: int | None, keepdim: bool) -> str:
     base = "A.float()" if how == "mean" else "A"
     if dim is None:
         return f"{base}.{how}()"
-    return f"{base}.{how}(dim={dim}{', keepdim=True' if keepdim else ''})"
+    values = ".values" if how in ("max", "min") else ""  # along a dim, max and min also say where
+    return f"{base}.{how}(dim={dim}{', keepdim=True' if keepdim else ''}){values}"
 
 
 def parse_args(text: str) -> tuple[int, ...]:

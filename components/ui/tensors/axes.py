@@ -53,10 +53,13 @@ def tensor_controls() -> tuple[torch.Tensor, T.Axes]:
         shape = T.parse_shape(text)
         st.session_state[LAST_SHAPE] = shape
     except T.ShapeProblem as err:
-        sb.error(t(f"ten.error.{err.reason}", dims=T.MAX_DIMS, side=T.MAX_SIDE, cells=T.MAX_CELLS),
-                 icon=":material/error:")  # fmt: skip
+        sb.error(shape_refusal(err), icon=":material/error:")
         shape = st.session_state.get(LAST_SHAPE, T.parse_shape(D.shape))
     return T.custom_tensor(shape, int(seed)), T.custom_axes(len(shape))
+
+
+def shape_refusal(err: T.ShapeProblem) -> str:
+    return t(f"ten.shape_error.{err.reason}", detail=err.detail, dims=T.MAX_DIMS, side=T.MAX_SIDE, cells=T.MAX_CELLS)
 
 
 def position(axes: T.Axes, axis: int, k: int) -> str:

@@ -11,7 +11,7 @@ from components.compute import tensors as T
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.state import bound, url_choice
-from components.ui.tensors.axes import D, tensor_picture
+from components.ui.tensors.axes import D, shape_refusal, tensor_picture
 
 ARGS = {"reshape": "6, 4", "view": "-1", "permute": "2, 0, 1", "transpose": "0, 1", "flatten": "1",
         "unsqueeze": "0", "squeeze": "", "transpose_view": "-1", "contiguous_view": "-1"}  # fmt: skip
@@ -33,7 +33,8 @@ def reduce_controls(a: torch.Tensor, axes: T.Axes) -> tuple[str, int | None, boo
                      format_func=lambda k: f"{k}()")  # fmt: skip
     dim = url_choice(c[1].selectbox, t("ten.dim"), dims, "ten_dim", D.dim if D.dim in dims else dims[-1],
                      format_func=lambda k: _dim_label(k, axes))  # fmt: skip
-    keepdim = c[2].toggle(t("ten.keepdim"), D.keepdim, help=t("ten.keepdim_help"), **bound("ten_keepdim"))
+    keepdim = c[2].toggle(t("ten.keepdim"), D.keepdim, **bound("ten_keepdim"))
+    c[2].caption(t("ten.keepdim_help"))
     return how, None if dim == "all" else int(dim), keepdim
 
 
@@ -52,6 +53,7 @@ def _result_axes(axes: T.Axes, dim: int, keepdim: bool) -> T.Axes:
 
 def reduce_view(a: torch.Tensor, axes: T.Axes, how: str, dim: int | None, keepdim: bool) -> torch.Tensor:
     values, where = T.reduce(a, how, dim, keepdim)
+    st.session_state["ten_out_reduce"] = (values, where)  # what the page shows (tests read it)
     code = T.reduce_code(how, dim, keepdim)
     if dim is None:
         st.markdown(t("ten.reduce_all", how=how, n=a.numel()))
@@ -90,12 +92,14 @@ def reshape_view(a: torch.Tensor, op: str, text: str) -> tuple[int, ...] | None:
     try:
         args = T.parse_args(text)
     except T.ShapeProblem as err:
-        st.error(t(f"ten.error.{err.reason}", detail=err.detail), icon=":material/error:")
+        st.error(shape_refusal(err), icon=":material/error:")
         return None
     code = T.shape_code(op, args)
     try:
         b = T.reshape(a, op, args)
+        st.session_state["ten_out_reshape"] = b  # what the page shows (tests read it)
     except T.ShapeProblem as err:
+        st.session_state["ten_out_reshape"] = err.detail
         st.error(t("ten.shape_refused", code=code, error=err.detail), icon=":material/error:")
         if op == "transpose_view":
             st.markdown(t("ten.view_hint"))

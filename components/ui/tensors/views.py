@@ -43,7 +43,8 @@ def index_controls() -> tuple[str, bool]:
     url_choice(a.selectbox, t("ten.preset"), list(PRESETS), "ten_preset", D.preset,
                format_func=lambda k: f"{PRESETS[k]}  ({t(f'ten.presets.{k}')})", on_change=_load_preset)  # fmt: skip
     text = b.text_input(t("ten.expr"), D.expr, max_chars=I.MAX_TEXT, help=t("ten.expr_help"), **bound("ten_expr"))
-    write = st.toggle(t("ten.write"), D.write, help=t("ten.write_help"), **bound("ten_write"))
+    write = st.toggle(t("ten.write"), D.write, **bound("ten_write"))
+    st.caption(t("ten.write_help"))
     return text, write
 
 
@@ -77,6 +78,7 @@ def pick_or_keep(text: str, a: torch.Tensor) -> Picked:
 
 def index_view(a: torch.Tensor, axes: T.Axes, text: str, write: bool) -> Picked:
     p = pick_or_keep(text, a)
+    st.session_state["ten_out_index"] = p  # what the page shows (tests read it)
     shape = tuple(a.shape)
     marks = np.where(T.picked_mask(p.selection, shape), "pick", "")
     shown, view = a, I.shares_storage(p.result, a)
