@@ -57,6 +57,7 @@ class Control:
     key: str = "ArrowRight"
     presses: int = 6
     sessions: tuple[str, ...] = ("",)  # extra query per fresh session (more fresh values for short ranges)
+    texts: tuple[str, ...] = ()  # a text input: press k types texts[k] first (untimed), then the key (Enter)
 
 
 @dataclass
@@ -70,6 +71,12 @@ class PageCase:
     p95: float = PAGE_P95
     answered: bool = False  # the page answers (new experiment drawn) before the whole run ends
     notes: list[str] = field(default_factory=list)
+
+
+# Indices never typed before in the session, each a different kind (the Tensors page)
+TENSOR_INDICES = ("A[0, 2]", "A[:, 1, 1]", "A[A > 88]", "A[[1, 0], :, ::2]", "A[..., None, 3]", "A[-1][1]",
+                  "A[(A > 80) & (A < 90)]", "A[1, [0, 2]]")  # fmt: skip
+RESHAPE_ARGS = ("6, 4", "1, 0, 2", "0, 2, 1", "2, 1, 0", "0, 1, 2", "1, 2, 0")
 
 
 def _slider(key: str) -> str:
@@ -189,6 +196,29 @@ PAGES = [
         "layers",
         [Control("seed", '[class*="st-key-lay_seed"] input', key="ArrowUp", presses=8)],
         query="lay_view=modes",
+    ),
+    PageCase(
+        "Tensors",
+        "tensors",
+        [
+            Control("index", ".st-key-ten_expr input", key="Enter", presses=8, texts=TENSOR_INDICES),
+            Control("write through", ".st-key-ten_write input", key="Space", presses=6),
+        ],
+    ),
+    PageCase(
+        "Tensors custom 4-D",
+        "tensors",
+        [Control("seed", '[class*="st-key-ten_seed"] input', key="ArrowUp", presses=8)],
+        query="ten_source=custom&ten_shape=2%2C%203%2C%206%2C%206&ten_expr=A%5BA%20%3E%2050%5D",
+    ),
+    PageCase(
+        "Tensors reduce & reshape",
+        "tensors",
+        [
+            Control("keepdim", ".st-key-ten_keepdim input", key="Space", presses=6),
+            Control("arguments", ".st-key-ten_args input", key="Enter", presses=6, texts=RESHAPE_ARGS),
+        ],
+        query="ten_view=shape",
     ),
     PageCase(
         "Activations network",
@@ -365,7 +395,9 @@ def _measure(p: Any, url: str, case: PageCase, tmp: Path) -> dict[str, list[dict
                 try:
                     page = _open(context, url, case, query, tmp)
                     page.locator(control.selector).first.wait_for(timeout=30_000)
-                    for _ in range(control.presses):
+                    for k in range(control.presses):
+                        if control.texts:  # typed, not yet applied: the timed press is the Enter
+                            page.locator(control.selector).first.fill(control.texts[k % len(control.texts)])
                         row = _press(page, control.selector, control.key, case.answered)
                         rows.append(row or {"timeout": True})
                         with contextlib.suppress(PlaywrightTimeout):

@@ -26,6 +26,7 @@ HARD_VIEWS = [
     "autograd?ag_preset=tiny_net&ag_step=9",
     "autograd?ag_view=errors&ag_preset=tiny_net",  # with out.backward() pressed: the widest tables
     "autograd?ag_view=tiny&ag_stage=4",
+    "tensors?ten_view=shape&ten_keepdim=true&ten_dim=0",
 ]
 
 # What must never be cut (shared with the page tests that need it): see clipped.js.
@@ -88,7 +89,8 @@ TEXT_SIZES_JS = """() => {
       const color = kind === 'svg' ? (e.style.fill || s.fill) : s.color;
       if (!e.textContent.trim() || !color.startsWith('rgb')) return;
       out.push({kind, text: e.textContent.slice(0, 30), size, contrast: 1.05 / (lum(color) + 0.05)}); };
-  document.querySelectorAll('[data-testid=stMarkdownContainer] th, [data-testid=stMarkdownContainer] td')
+  document.querySelectorAll('[data-testid=stMarkdownContainer] th, [data-testid=stMarkdownContainer] td, '
+      + '.mlp-slab th, .mlp-slab td, .mlp-tensor-caption')
     .forEach(e => add('table', e, parseFloat(getComputedStyle(e).fontSize)));
   document.querySelectorAll('.js-plotly-plot .legendtext, .js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
       + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, .js-plotly-plot .cbaxis text')
@@ -104,7 +106,14 @@ TEXT_SIZES_JS = """() => {
 
 @pytest.mark.parametrize(
     "view",
-    ["derivatives?deriv_view=2d", "gradient-descent?gd_runs=4", "autograd", "autograd?ag_view=tiny", "overfitting"],
+    [
+        "derivatives?deriv_view=2d",
+        "gradient-descent?gd_runs=4",
+        "autograd",
+        "autograd?ag_view=tiny",
+        "overfitting",
+        "tensors?ten_expr=A[A > 90]&ten_write=true",
+    ],
 )
 def test_projector_text_is_as_large_as_the_body_and_black(browser, server_url, view):
     context, page = _open(browser, f"{server_url}/{_query(view, 'projector=1')}", *SIZES[0])
