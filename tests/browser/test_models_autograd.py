@@ -42,7 +42,7 @@ def _gap(page) -> float:
 
 
 def test_train_again_grows_the_curves_live(page, server_url):
-    epochs = 3000
+    epochs = 5000  # the most: long enough to watch under load (3000 once gave one redraw in the middle)
     goto(page, f"{server_url}/overfitting?fit_model=mlp&fit_layers=2&fit_width=64&fit_epochs={epochs}")
     page.wait_for_function(_TRAINING_DONE, timeout=60_000)  # the run that the page load started
     page.evaluate(CURVE_WATCH, epochs)

@@ -46,9 +46,10 @@ def _open(browser, url: str, width: int, height: int, locale: str = "en-US"):
 
 
 def _clipped(page) -> list[str]:
-    """Clipped texts once the page has settled (pictures loaded, formulas fitted), up to 5 s."""
+    """Clipped texts once the page has settled (pictures loaded, formulas fitted), up to 8 s (fit.js looks again
+    every 2 s; a loaded CI machine once needed more than 5 s for a Convolution formula)."""
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(f"({OVERFLOW_JS})().length === 0", timeout=5_000)
+        page.wait_for_function(f"({OVERFLOW_JS})().length === 0", timeout=8_000)
     return page.evaluate(OVERFLOW_JS)
 
 
