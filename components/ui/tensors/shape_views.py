@@ -8,6 +8,7 @@ import streamlit as st
 import torch
 
 from components.compute import tensors as T
+from components.compute.indexing import shares_storage
 from components.ui.i18n import t
 from components.ui.lesson import masked
 from components.ui.state import bound, url_choice
@@ -108,8 +109,7 @@ def reshape_view(a: torch.Tensor, op: str, text: str) -> tuple[int, ...] | None:
     m[0].metric(t("ten.m_shape"), masked(str(tuple(b.shape))))
     m[1].metric(t("ten.m_stride"), str(b.stride()), help=t("ten.m_stride_help"))
     m[2].metric(t("ten.m_contiguous"), t("ten.yes" if b.is_contiguous() else "ten.no"))
-    shared = b.untyped_storage().data_ptr() == a.untyped_storage().data_ptr()
-    m[3].metric(t("ten.m_storage"), t("ten.view" if shared else "ten.copy"))
+    m[3].metric(t("ten.m_storage"), t("ten.view" if shares_storage(b, a) else "ten.copy"))
     st.code(f"B = {code}\nprint(B)\n{masked(str(b))}", language="python")
     st.markdown(t("ten.order", a=_first(a), b=_first(b)))
     return args

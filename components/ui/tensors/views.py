@@ -81,7 +81,7 @@ def index_view(a: torch.Tensor, axes: T.Axes, text: str, write: bool) -> Picked:
     st.session_state["ten_out_index"] = p  # what the page shows (tests read it)
     shape = tuple(a.shape)
     marks = np.where(T.picked_mask(p.selection, shape), "pick", "")
-    shown, view = a, I.shares_storage(p.result, a)
+    shown, view, changed = a, I.shares_storage(p.result, a), None
     if write:
         shown, changed = I.write_through(p.index, a)
         marks = np.where(changed.numpy(), "hit", marks)
@@ -93,17 +93,17 @@ def index_view(a: torch.Tensor, axes: T.Axes, text: str, write: bool) -> Picked:
     m[1].metric(t("ten.m_count"), masked(str(p.result.numel())))
     m[2].metric(t("ten.m_storage"), t("ten.view" if view else "ten.copy"), help=t("ten.m_storage_help"))
     st.code(f"r = {p.index.text}\nprint(r)\n" + masked(str(p.result)), language="python")
-    storage_text(p, a, view, write)
+    storage_text(p, a, view, None if changed is None else int(changed.sum()))
     return p
 
 
-def storage_text(p: Picked, a: torch.Tensor, view: bool, write: bool) -> None:
+def storage_text(p: Picked, a: torch.Tensor, view: bool, written: int | None) -> None:
+    """View or copy in words; ``written``: how many cells of A ``r.fill_(0)`` changed (``None``: not written)."""
     same = "==" if view else "!="
     st.markdown(t("ten.storage_view" if view else "ten.storage_copy", same=same,
                   base="True" if p.result._base is a or p.result is a else "False"))  # fmt: skip
-    if write:
-        changed = int(I.write_through(p.index, a)[1].sum())
-        st.markdown(t("ten.wrote", n=changed) if changed else t("ten.wrote_none"))
+    if written is not None:
+        st.markdown(t("ten.wrote", n=written) if written else t("ten.wrote_none"))
 
 
 def _try(text: str, a: torch.Tensor) -> tuple[str, torch.Tensor | None]:
