@@ -221,6 +221,26 @@ PAGES = [
         query="ten_view=shape",
     ),
     PageCase(
+        "Linear maps",
+        "linear-maps",
+        [
+            Control("W[0, 1]", _slider("lin_w01"), presses=8),
+            Control("angle", _slider("lin_angle"), presses=8),
+            Control("bias b[0]", _slider("lin_b0"), presses=6),
+            Control("x[1]", _slider("lin_x1"), key="ArrowLeft", presses=6),
+        ],
+        query="lin_preset=rotation&lin_angle=25",
+    ),
+    PageCase(
+        "Linear maps AB vs BA",
+        "linear-maps",
+        [Control("B's angle", _slider("lin_second_angle"), key="ArrowLeft", presses=6)],
+        query="lin_view=compose",
+    ),
+    PageCase(
+        "Linear maps fold", "linear-maps", [Control("W[1, 0]", _slider("lin_w10"), presses=6)], query="lin_view=fold"
+    ),
+    PageCase(
         "Activations network",
         "activations",
         [

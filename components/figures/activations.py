@@ -101,11 +101,14 @@ def regions_figure(
 
 
 def layers_figure(stages: list[tuple[str, torch.Tensor, torch.Tensor]], labels: torch.Tensor, classes: int,
-                  columns: int = 3, boundary: bool = False) -> SpecFigure:  # fmt: skip
+                  columns: int = 3, boundary: bool = False,
+                  colours: list[str] | None = None) -> SpecFigure:  # fmt: skip
     """Small multiples, one per stage: ``(title, points (n, 2), grid lines (L, P, 2))`` in that stage's two
-    coordinates; the points coloured by their class ``labels``; each panel scaled to its own content. With
-    ``boundary`` the last stage holds two logits and the line ``z₀ = z₁`` (the decision boundary) is drawn in it."""
+    coordinates; the points coloured by their class ``labels`` (``colours``, default the class colours); each
+    panel scaled to its own content. With ``boundary`` the last stage holds two logits and the line ``z₀ = z₁``
+    (the decision boundary) is drawn in it."""
     rows = math.ceil(len(stages) / columns)
+    colours = colours or CLASS_COLOURS
     data, layout, notes = [], {}, []
     gap_x, gap_y = 0.05, 0.12 / rows
     width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
@@ -125,7 +128,7 @@ def layers_figure(stages: list[tuple[str, torch.Tensor, torch.Tensor]], labels: 
             pick = labels == cls
             data.append({"type": "scatter", "x": finite_values(points[pick, 0]), "y": finite_values(points[pick, 1]),
                          "mode": "markers", "xaxis": xa, "yaxis": ya, "hoverinfo": "skip", "showlegend": False,
-                         "marker": {"size": 6, "color": CLASS_COLOURS[cls % len(CLASS_COLOURS)],
+                         "marker": {"size": 6, "color": colours[cls % len(colours)],
                                     "line": {"width": 0.5, "color": "#ffffff"}}})  # fmt: skip
         both = torch.cat([points, lines.reshape(-1, 2)])
         lo, hi = both.amin(0), both.amax(0)

@@ -42,4 +42,5 @@ PAGES = (
     PageInfo("losses", "losses", "loss", "models", ":material/target:", "thumb_losses.png"),
     PageInfo("layers", "layers", "lay", "models", ":material/stacks:", "thumb_layers.png"),
     PageInfo("tensors", "tensors", "ten", "tensors", ":material/view_in_ar:", "thumb_tensors.png"),
+    PageInfo("linear_maps", "linear-maps", "lin", "tensors", ":material/transform:", "thumb_linear_maps.png"),
 )
