@@ -67,10 +67,10 @@ def plane_figure(
     stages: list[tuple[float, torch.Tensor, torch.Tensor]], x: torch.Tensor, analysis: L.Analysis, w: torch.Tensor,
     overlays: tuple[bool, bool], labels: dict[str, str],
 ) -> SpecFigure:  # fmt: skip
-    """The plane under each stage ``(t, M, c)`` of ``L.stages`` (frames, a Play button and a slider; the last
-    stage shown first), the vector ``x`` before and ``Mx + c`` after; ``overlays`` = (eigen-directions,
-    singular values: the unit circle and its image, the ellipse with semi-axes σᵢuᵢ), both of ``w``.
-    ``labels``: grid, square, x, wx, eigen, circle, ellipse, play, pause, t, x1, x2."""
+    """The plane under each stage ``(t, M, c)`` of ``L.stages`` (frames and a Play button; the last stage shown
+    first, and where the animation ends), the vector ``x`` before and ``Mx + c`` after; ``overlays`` =
+    (eigen-directions, singular values: the unit circle and its image, the ellipse with semi-axes σᵢuᵢ), both of
+    ``w``. ``labels``: grid, square, x, wx, eigen, circle, ellipse, play, pause, x1, x2."""
     moved = [torch.cat([L.UNIT_SQUARE @ m.T + c, (m @ x + c)[None]]) for _, m, c in stages]
     extent = view_extent(x, *moved, torch.tensor([analysis.singular[0] if overlays[1] else 0.0]))
     old_x, old_y = _lines(L.grid_lines())
@@ -87,20 +87,17 @@ def plane_figure(
     now = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     layout = {
         "height": 560,
-        "margin": {"l": 45, "r": 10, "t": 10, "b": 190},
+        "margin": {"l": 45, "r": 10, "t": 50, "b": 150},
         "hovermode": False,
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "xaxis": {"range": [-extent, extent], "title": {"text": labels["x1"]}, **STILL},
         "yaxis": {"range": [-extent, extent], "title": {"text": labels["x2"]}, "scaleanchor": "x",
                   "constrain": "domain", **STILL},
-        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0, "y": -0.12, "xanchor": "left",
-                         "yanchor": "top", "buttons": [
+        # Above the plot: below it the tick labels, the axis title and the legend need the room at any text size.
+        "updatemenus": [{"type": "buttons", "direction": "left", "x": 0, "y": 1.02, "xanchor": "left",
+                         "yanchor": "bottom", "pad": {"b": 4}, "buttons": [
                              {"label": labels["play"], "method": "animate", "args": [None, play]},
                              {"label": labels["pause"], "method": "animate", "args": [[None], now]}]}],
-        "sliders": [{"active": len(stages) - 1, "x": 0.42, "len": 0.58, "y": -0.1, "yanchor": "top",
-                     "currentvalue": {"visible": False}, "pad": {"t": 0},
-                     "steps": [{"label": f"{labels['t']} {t:g}" if t == int(t) else "", "method": "animate",
-                                "args": [[str(k)], now]} for k, (t, _, _) in enumerate(stages)]}],
     }  # fmt: skip
     return SpecFigure({"data": data, "layout": layout, "frames": frames})
 
@@ -149,7 +146,7 @@ def picture_figure(source: str, w: torch.Tensor, b: torch.Tensor, extent: float,
     image = {"source": source, "xref": "x", "yref": "y", "x": -extent, "y": extent, "sizex": 2 * extent,
              "sizey": 2 * extent, "sizing": "stretch", "layer": "below"}  # fmt: skip
     layout = {
-        "height": 560, "margin": {"l": 45, "r": 10, "t": 10, "b": 190}, "hovermode": False, "images": [image],
+        "height": 560, "margin": {"l": 45, "r": 10, "t": 50, "b": 150}, "hovermode": False, "images": [image],
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "xaxis": {"range": [-extent, extent], "title": {"text": labels["x1"]}, **STILL},
         "yaxis": {"range": [-extent, extent], "title": {"text": labels["x2"]}, "scaleanchor": "x",

@@ -80,11 +80,17 @@ def current_training(slot: str, data_spec: DataSpec, model: ModelSpec, train: Tr
     them (shared with every session that has the same settings), started if there is none; new settings leave
     the old run."""
     key = (data_spec, model, train)
+    return current_run(slot, key, _make(key))
+
+
+def current_run(slot: str, key: tuple, make: Callable[[], object]) -> Training:
+    """:func:`current_training` for any trainer: ``make()`` builds it (an object with ``run(epochs)``, ``epoch``
+    and ``done``, e.g. the Embeddings page's) when the server has no run for ``key`` yet."""
     held = st.session_state.get(slot)
     if held is None or held.key != key:
         if held is not None:
             POOL.leave(held.run, _viewer())
-        held = Training(key, POOL.attach(key, _make(key)))
+        held = Training(key, POOL.attach(key, make))
         st.session_state[slot] = held
     return held
 

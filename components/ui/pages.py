@@ -43,4 +43,5 @@ PAGES = (
     PageInfo("layers", "layers", "lay", "models", ":material/stacks:", "thumb_layers.png"),
     PageInfo("tensors", "tensors", "ten", "tensors", ":material/view_in_ar:", "thumb_tensors.png"),
     PageInfo("linear_maps", "linear-maps", "lin", "tensors", ":material/transform:", "thumb_linear_maps.png"),
+    PageInfo("embeddings", "embeddings", "emb", "tensors", ":material/scatter_plot:", "thumb_embeddings.png"),
 )

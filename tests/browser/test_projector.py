@@ -27,6 +27,9 @@ HARD_VIEWS = [
     "autograd?ag_view=errors&ag_preset=tiny_net",  # with out.backward() pressed: the widest tables
     "autograd?ag_view=tiny&ag_stage=4",
     "tensors?ten_view=shape&ten_keepdim=true&ten_dim=0",
+    "linear-maps?lin_view=fold&lin_preset=projection",
+    "embeddings?emb_view=train&emb_epochs=50",
+    "embeddings?emb_view=images&emb_dim=512",
 ]
 
 # What must never be cut (shared with the page tests that need it): see clipped.js.
@@ -57,10 +60,11 @@ def _query(path: str, extra: str) -> str:
     return path + ("&" if "?" in path else "?") + extra if extra else path
 
 
-# Every page in both languages, projector on and off; the hard views in two of those combinations.
-CLIP_CASES = [(p.url_path, lang, mode) for p in PAGES for lang in ("en", "zh") for mode in ("", "projector=1")] + [
-    (view, lang, mode) for view in HARD_VIEWS for lang, mode in (("en", "projector=1"), ("zh", ""))
-]
+# Every page and every hard view in two combinations: English in projector mode (the largest text, the longest
+# words) and Chinese with the sidebar open (the narrowest column, labels that do not break at spaces). The other
+# two combinations lie between these for width and text size (CI time: 4 combinations took ~5 minutes).
+COMBINATIONS = (("en", "projector=1"), ("zh", ""))
+CLIP_CASES = [(view, lang, mode) for view in [p.url_path for p in PAGES] + HARD_VIEWS for lang, mode in COMBINATIONS]
 
 
 @pytest.mark.parametrize(("view", "lang", "mode"), CLIP_CASES)
@@ -91,7 +95,7 @@ TEXT_SIZES_JS = """() => {
       if (!e.textContent.trim() || !color.startsWith('rgb')) return;
       out.push({kind, text: e.textContent.slice(0, 30), size, contrast: 1.05 / (lum(color) + 0.05)}); };
   document.querySelectorAll('[data-testid=stMarkdownContainer] th, [data-testid=stMarkdownContainer] td, '
-      + '.mlp-slab th, .mlp-slab td, .mlp-tensor-caption')
+      + '.mlp-slab th, .mlp-slab td, .mlp-tensor-caption, .mlp-emb-table th, .mlp-emb-table td, .mlp-emb-caption')
     .forEach(e => add('table', e, parseFloat(getComputedStyle(e).fontSize)));
   document.querySelectorAll('.js-plotly-plot .legendtext, .js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
       + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, .js-plotly-plot .cbaxis text')
@@ -114,6 +118,9 @@ TEXT_SIZES_JS = """() => {
         "autograd?ag_view=tiny",
         "overfitting",
         "tensors?ten_expr=A[A > 90]&ten_write=true",
+        "linear-maps",
+        "embeddings",
+        "embeddings?emb_view=train&emb_epochs=50",
     ],
 )
 def test_projector_text_is_as_large_as_the_body_and_black(browser, server_url, view):

@@ -9,7 +9,7 @@ import torch
 from components.compute import linear_maps as L
 from components.figures.linear_maps import compose_figure, picture_extent, picture_figure, plane_figure, view_extent
 
-LABELS = {k: k for k in ("grid", "square", "x", "wx", "eigen", "circle", "ellipse", "play", "pause", "t", "x1", "x2",
+LABELS = {k: k for k in ("grid", "square", "x", "wx", "eigen", "circle", "ellipse", "play", "pause", "x1", "x2",
                          "before", "after")}  # fmt: skip
 W = torch.tensor([[1.0, 0.5], [0.25, 1.25]], dtype=torch.float64)
 B = torch.tensor([0.5, -1.0], dtype=torch.float64)
@@ -23,7 +23,9 @@ def _plane(w=W, overlays=(True, True)):
 def test_frames_move_the_square_and_the_vector():
     spec = _plane()
     frames = spec["frames"]
-    assert len(frames) == 2 * L.STEPS + 1 and len(spec["layout"]["sliders"][0]["steps"]) == len(frames)
+    assert len(frames) == 2 * L.STEPS + 1
+    (play, _pause) = spec["layout"]["updatemenus"][0]["buttons"]
+    assert play["method"] == "animate" and play["args"][0] is None  # every frame, in order
     square = frames[-1]["data"][1]
     expected = L.UNIT_SQUARE.numpy() @ W.numpy().T + B.numpy()
     assert np.allclose(square["x"], expected[:, 0], rtol=1e-5) and np.allclose(square["y"], expected[:, 1], rtol=1e-5)
@@ -33,7 +35,6 @@ def test_frames_move_the_square_and_the_vector():
     assert np.allclose(first["x"], L.UNIT_SQUARE[:, 0].numpy())  # t = 0: the identity
     shown = spec["data"][-3:]
     assert shown == frames[-1]["data"] and shown[0] is not frames[-1]["data"][0]  # the last stage, as copies
-    assert spec["layout"]["sliders"][0]["active"] == len(frames) - 1
 
 
 def test_overlays_only_when_they_exist():

@@ -46,7 +46,7 @@ def map_view(m: LinMap, image: LoadedImage) -> dict:
     y = L.apply(layer, m.x)
     stages = L.stages(m.w, m.b)
     labels = {k: t(f"lin.fig.{k}") for k in ("grid", "square", "x", "wx", "eigen", "circle", "ellipse", "play",
-                                              "pause", "t", "x1", "x2")}  # fmt: skip
+                                              "pause", "x1", "x2")}  # fmt: skip
     plane = plane_figure(stages, m.x, a, m.w, m.overlays, labels)
     extent = picture_extent(m.w, m.b)
     left, right = st.columns(2)
