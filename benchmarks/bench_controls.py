@@ -241,6 +241,20 @@ PAGES = [
         "Linear maps fold", "linear-maps", [Control("W[1, 0]", _slider("lin_w10"), presses=6)], query="lin_view=fold"
     ),
     PageCase(
+        "Embeddings",
+        "embeddings",
+        [
+            Control("width d", _slider("emb_dim"), presses=6, sessions=("", "emb_seed=5")),
+            Control("batch sentence", '[class*="st-key-emb_sentence"] input', key="ArrowUp", presses=8),
+        ],
+    ),
+    PageCase(
+        "Embeddings patches",
+        "embeddings",
+        [Control("patch p", _slider("emb_patch"), presses=5)],
+        query="emb_view=images&emb_patch=8",
+    ),
+    PageCase(
         "Activations network",
         "activations",
         [
