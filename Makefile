@@ -38,8 +38,11 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Everything but the browser tests on both cores (pytest-xdist), then the browser tests one at a time: each drives
+# a real server and Chromium, and several measure redraws that a second busy core would slow.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks

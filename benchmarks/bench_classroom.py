@@ -57,7 +57,7 @@ class Page:
     controls: list[str]  # widget keys (prefixes: the autograd graph's keys end in a hash)
     query: str = ""
     training: bool = False  # every move retrains: the answer is the first progress, training reported apart
-    browser_selector: str = ""
+    browser_selector: str = ""  # a slider the one browser presses ("": no browser on this page)
 
 
 def _slider(key: str) -> str:
@@ -87,6 +87,14 @@ PAGES = [
         training=True,
         browser_selector=_slider("fit_degree"),
     ),
+    Page("Signals", "signals", ["sig_size", "sig_noise"], browser_selector=_slider("sig_size")),
+    Page("Upsampling", "upsampling", ["up_factor", "up_cx"], browser_selector=_slider("up_cx")),
+    Page("Activations", "activations", ["act_x"], browser_selector=_slider("act_x")),
+    Page("Losses", "losses", ["loss_w", "loss_outlier"], browser_selector=_slider("loss_w")),
+    Page("Layers", "layers", ["lay_batch", "lay_seed"], browser_selector=_slider("lay_batch")),
+    Page("Tensors", "tensors", ["ten_seed"], "ten_source=custom&ten_shape=2%2C%203%2C%206%2C%206"),
+    Page("Linear maps", "linear-maps", ["lin_w01", "lin_b0", "lin_x1"], browser_selector=_slider("lin_w01")),
+    Page("Embeddings", "embeddings", ["emb_dim", "emb_sentence"], browser_selector=_slider("emb_dim")),
 ]
 
 
@@ -344,7 +352,7 @@ def run() -> Report:
         pid = server_pid(base)
         for page in pages:
             for scenario in scenarios:
-                out = asyncio.run(_class(base, pid, page, scenario, n, with_browser=True))
+                out = asyncio.run(_class(base, pid, page, scenario, n, with_browser=bool(page.browser_selector)))
                 label = f"{page.name} · {scenario}"
                 answers = summary([v * 1000 for v in out.answers]) if out.answers else None
                 errors = len(out.errors) + len(out.exceptions)

@@ -5,13 +5,13 @@ words near each other; an image is already a tensor, and a ViT embeds its patche
 import streamlit as st
 
 from components.compute import embeddings as E
+from components.compute import patches as P
 from components.snippets.embeddings import images_code, lookup_code, train_code
 from components.ui.code_panel import code_panel
 from components.ui.embeddings import STEPS
 from components.ui.embeddings.controls import D, EmbSettings, emb_controls, train_controls, word_choice
 from components.ui.embeddings.views import (
     analogy_label,
-    analogy_words,
     batch_view,
     cost_view,
     images_view,
@@ -57,7 +57,7 @@ def lookup() -> None:
 
 
 def patches() -> None:
-    patch = url_choice(st.select_slider, t("emb.patch"), list(E.PATCHES), "emb_patch", D.patch)
+    patch = url_choice(st.select_slider, t("emb.patch"), list(P.PATCHES), "emb_patch", D.patch)
     st.session_state["emb_out_images"] = images_view(image, int(patch), dim, seed)
     code_panel(images_code(image, int(patch), dim, seed), "embeddings.py")
 
@@ -76,7 +76,7 @@ if tabs["train"].open:
         analogy = url_choice(right.selectbox, t("emb.analogy"), list(range(len(E.corpus_spec()["analogies"]))),
                              "emb_analogy", D.analogy, format_func=lambda k: analogy_label(corpus, k))  # fmt: skip
         results = st.empty()
-        named = (word_id, *(corpus.index[w] for w in analogy_words(corpus, analogy)))
+        named = (word_id, *(corpus.index[w] for w in E.analogy_words(corpus.language, analogy)))
         live = train_draw(corpus, spec, chart, progress, named)
 
         def draw(tr: E.EmbeddingTrainer) -> None:
@@ -89,7 +89,9 @@ if tabs["train"].open:
                 results.caption(t("emb.after_training"))
 
         run.show(draw)
-        code_panel(train_code(spec, corpus.words[word_id], analogy_words(corpus, analogy)[:3]), "embeddings.py")
+        code_panel(
+            train_code(spec, corpus.words[word_id], E.analogy_words(corpus.language, analogy)[:3]), "embeddings.py"
+        )
 if tabs["images"].open:
     with tabs["images"]:
         section(patches)

@@ -1,7 +1,6 @@
 """Embeddings: tokens become vectors through a lookup table (``nn.Embedding``); a skip-gram or CBOW model trained
 on a small templated corpus (both languages, shipped in ``assets/data``) places related words near each other;
-cosine neighbours, a 2-D PCA and analogy arithmetic read the trained table; an image is already a tensor, and a
-Vision Transformer embeds its patches with one ``Conv2d``.
+cosine neighbours, a 2-D PCA and analogy arithmetic read the trained table. (Images: ``patches.py``.)
 """
 
 from __future__ import annotations
@@ -23,8 +22,6 @@ LANGUAGES = ("en", "zh")
 PAD = "<pad>"  # id 0: fills short sentences in a batch (``padding_idx``: its row stays zero)
 DIMS = (2, 3, 4, 8, 16, 32, 64, 128, 256, 512)  # 512: the Transformer-base width (d_model), a design choice
 MAX_EPOCHS = 3000
-VIT_SIDE = 224  # the Vision Transformer's input size
-PATCHES = (8, 14, 16, 28, 32, 56)  # sides that divide 224
 
 
 @cache
@@ -60,6 +57,13 @@ def twins(spec: dict) -> dict[str, str]:
             for k in range(0, len(entry), 2):
                 out[entry[k]], out[entry[k + 1]] = entry[k + 1], entry[k]
     return out
+
+
+def analogy_words(language: str, k: int) -> tuple[str, str, str, str]:
+    """Analogy ``k`` of the spec, ``(a, b, c, answer)`` for ``a − b + c ≈ answer``, in ``language``."""
+    words = corpus_spec()["analogies"][k]["words"]
+    twin = twins(corpus_spec())
+    return tuple(words) if language == "en" else tuple(twin[w] for w in words)
 
 
 KINDS = ("male", "female", "city", "country", "animal", "food", "other")
@@ -266,41 +270,3 @@ def analogy(vectors: torch.Tensor, a: int, b: int, c: int, k: int = 5) -> list[t
     sims[[0, a, b, c]] = -float("inf")
     top = torch.topk(sims, k)
     return [(int(i), float(v)) for v, i in zip(top.values, top.indices, strict=True)]
-
-
-# --------------------------------------------------------------------------- images
-
-
-def patch_embedding(dim: int, patch: int, seed: int) -> nn.Conv2d:
-    """A Vision Transformer's patch embedding: ``Conv2d(3, dim, kernel_size=patch, stride=patch)``, seeded."""
-    torch_state = torch.random.get_rng_state()
-    try:
-        torch.manual_seed(seed)
-        return nn.Conv2d(3, dim, kernel_size=patch, stride=patch)
-    finally:
-        torch.random.set_rng_state(torch_state)
-
-
-def vit_input(image: torch.Tensor) -> torch.Tensor:
-    """``(3, H, W)`` in [0, 1] resized to ``(3, 224, 224)`` (antialiased bilinear), the ViT's input size."""
-    return F.interpolate(image[None], size=(VIT_SIDE, VIT_SIDE), mode="bilinear", antialias=True)[0].clamp(0, 1)
-
-
-def embed_patches(image: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
-    """``(3, H, W)`` → ``(N, d)``: one row per patch, row by row (``flatten(2).transpose(1, 2)``)."""
-    with torch.no_grad():
-        return conv(image[None]).flatten(2).transpose(1, 2)[0]
-
-
-def patches_by_hand(image: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
-    """The same ``(N, d)`` as one matrix product: every patch's ``3·p·p`` numbers (``F.unfold``) times the
-    kernel as a ``(d, 3·p·p)`` matrix, plus the bias. A patch embedding is a Linear applied to each patch."""
-    p = conv.kernel_size[0]
-    flat = F.unfold(image[None], kernel_size=p, stride=p)[0].T  # (N, 3·p·p)
-    with torch.no_grad():
-        return flat @ conv.weight.reshape(conv.out_channels, -1).T + conv.bias
-
-
-def patch_count(height: int, width: int, patch: int) -> int:
-    """``N = ⌊H / p⌋ · ⌊W / p⌋``."""
-    return (height // patch) * (width // patch)

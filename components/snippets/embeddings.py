@@ -5,6 +5,7 @@ PCA and an analogy; an image's patches through ``Conv2d(kernel_size=p, stride=p)
 from __future__ import annotations
 
 from components.compute import embeddings as E
+from components.compute import patches as P
 from components.snippets.image_load import file_lines, load_lines
 
 
@@ -159,7 +160,7 @@ def images_code(image, patch: int, dim: int, seed: int) -> str:
         "print(x.shape)  # pixels are numbers already: no lookup table",
         "",
         f"# The Vision Transformer's input: 224 x 224, cut into {patch} x {patch} patches, each embedded to d = {dim}",
-        f"x = F.interpolate(x[None], size=({E.VIT_SIDE}, {E.VIT_SIDE}), mode='bilinear', antialias=True)[0]",
+        f"x = F.interpolate(x[None], size=({P.VIT_SIDE}, {P.VIT_SIDE}), mode='bilinear', antialias=True)[0]",
         "x = x.clamp(0, 1)",
         f"torch.manual_seed({seed})",
         f"conv = nn.Conv2d(3, {dim}, kernel_size={patch}, stride={patch})",

@@ -70,6 +70,8 @@ def test_predict_first_hides_the_analogy_answer():
     at = open_page("embeddings", emb_view="train", predict="1")
     ok(at)
     assert all(s.value == "?" for s in [*at.success, *at.warning])
+    assert any("appear when the answer is revealed" in c.value for c in at.caption)
+    assert len([m for m in at.markdown if m.value.startswith("|")]) == 1  # the neighbours, not the analogy's answers
 
 
 def test_images_tab_embeds_patches():

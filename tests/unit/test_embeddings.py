@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from components.compute import embeddings as E
+from components.compute import patches as P
 
 
 @pytest.mark.parametrize("language", E.LANGUAGES)
@@ -168,26 +169,26 @@ def test_pca_against_numpy(dim):
         assert np.allclose(np.linalg.norm(coords.numpy(), axis=1), np.linalg.norm(x, axis=1), atol=1e-5)
 
 
-@pytest.mark.parametrize("patch", E.PATCHES)
+@pytest.mark.parametrize("patch", P.PATCHES)
 def test_patch_embedding_against_a_loop_over_patches(patch):
     image = torch.rand(3, 224, 224, generator=torch.Generator().manual_seed(patch))
-    conv = E.patch_embedding(6, patch, seed=1)
+    conv = P.patch_embedding(6, patch, seed=1)
     assert isinstance(conv, torch.nn.Conv2d) and conv.kernel_size == (patch, patch) and conv.stride == (patch, patch)
-    tokens = E.embed_patches(image, conv)
+    tokens = P.embed_patches(image, conv)
     side = 224 // patch
-    assert tokens.shape == (E.patch_count(224, 224, patch), 6) == (side * side, 6)
+    assert tokens.shape == (P.patch_count(224, 224, patch), 6) == (side * side, 6)
     w, b, x = conv.weight.detach().numpy(), conv.bias.detach().numpy(), image.numpy()
     for k in (0, side + 1, side * side - 1):  # row by row: patch k is at (k // side, k % side)
         r, c = divmod(k, side)
         piece = x[:, r * patch : (r + 1) * patch, c * patch : (c + 1) * patch]
         expected = np.tensordot(w, piece, axes=([1, 2, 3], [0, 1, 2])) + b
         assert np.allclose(tokens[k].numpy(), expected, atol=1e-4)
-    assert torch.allclose(E.patches_by_hand(image, conv), tokens, atol=1e-5)
-    assert torch.equal(E.patch_embedding(6, patch, seed=1).weight, conv.weight)  # seeded
+    assert torch.allclose(P.patches_by_hand(image, conv), tokens, atol=1e-5)
+    assert torch.equal(P.patch_embedding(6, patch, seed=1).weight, conv.weight)  # seeded
 
 
 def test_patch_count_and_the_vit_input():
-    assert E.patch_count(224, 224, 16) == 196 and E.patch_count(225, 230, 16) == 14 * 14
-    x = E.vit_input(torch.rand(3, 300, 451))
+    assert P.patch_count(224, 224, 16) == 196 and P.patch_count(225, 230, 16) == 14 * 14
+    x = P.vit_input(torch.rand(3, 300, 451))
     assert x.shape == (3, 224, 224) and float(x.min()) >= 0 and float(x.max()) <= 1
-    assert math.isclose(E.VIT_SIDE / 16, 14)
+    assert math.isclose(P.VIT_SIDE / 16, 14)

@@ -10,11 +10,12 @@ import streamlit as st
 import torch
 
 from components.compute import embeddings as E
+from components.compute import patches as P
 from components.figures.embeddings import lookup_html, patch_grid, training_figure
 from components.figures.numbers import fmt
 from components.figures.raster import clamped_rgb, display_picture, encode
 from components.ui.i18n import t
-from components.ui.lesson import masked
+from components.ui.lesson import is_hidden, masked
 from components.ui.projector import show_figure
 from components.ui.tables import static_table
 
@@ -128,11 +129,14 @@ def results_view(corpus: E.Corpus, vectors: torch.Tensor, word_id: int, analogy:
     with left:
         st.markdown(t("emb.neighbours_title", word=corpus.words[word_id]))
         static_table([{t("emb.col_word"): corpus.words[i], t("emb.col_cos"): fmt(c, 3)} for i, c in near])
-    a, b, c, answer = analogy_words(corpus, analogy)
+    a, b, c, answer = E.analogy_words(corpus.language, analogy)
     top = E.analogy(vectors, corpus.index[a], corpus.index[b], corpus.index[c], 5)
     found = [corpus.words[i] for i, _ in top]
     with right:
         st.markdown(t("emb.analogy_title", a=a, b=b, c=c))
+        if is_hidden():  # "Predict first": the nearest words would give the answer away
+            st.caption(t("emb.analogy_hidden"))
+            return {"neighbours": near, "analogy": top, "shares": shares}
         static_table([{t("emb.col_word"): f"{w} ✓" if w == answer else w, t("emb.col_cos"): fmt(s, 3)}
                       for w, (_, s) in zip(found, top, strict=True)])  # fmt: skip
         if found[0] == answer:
@@ -144,26 +148,18 @@ def results_view(corpus: E.Corpus, vectors: torch.Tensor, word_id: int, analogy:
     return {"neighbours": near, "analogy": top, "shares": shares}
 
 
-def analogy_words(corpus: E.Corpus, k: int) -> tuple[str, str, str, str]:
-    words = E.corpus_spec()["analogies"][k]["words"]
-    if corpus.language == "en":
-        return tuple(words)
-    twin = E.twins(E.corpus_spec())
-    return tuple(twin[w] for w in words)
-
-
 def analogy_label(corpus: E.Corpus, k: int) -> str:
-    a, b, c, _ = analogy_words(corpus, k)
+    a, b, c, _ = E.analogy_words(corpus.language, k)
     return f"{a} − {b} + {c}"
 
 
 def images_view(image, patch: int, dim: int, seed: int) -> dict:
     """The picture as a ``(3, H, W)`` tensor, cut into patches and embedded: ``(N, d)``."""
-    x = E.vit_input(image.tensor)
-    conv = E.patch_embedding(dim, patch, seed)
-    tokens = E.embed_patches(x, conv)
-    by_hand = E.patches_by_hand(x, conv)
-    side = E.VIT_SIDE // patch
+    x = P.vit_input(image.tensor)
+    conv = P.patch_embedding(dim, patch, seed)
+    tokens = P.embed_patches(x, conv)
+    by_hand = P.patches_by_hand(x, conv)
+    side = P.VIT_SIDE // patch
     left, right = st.columns(2)
     with left:
         st.image(encode(patch_grid(clamped_rgb(x), patch), "JPEG"), width="stretch")
