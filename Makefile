@@ -41,8 +41,8 @@ lint: $(VENV)/.dev-installed
 # Everything but the browser tests on both cores (pytest-xdist), then the browser tests one at a time: each drives
 # a real server and Chromium, and several measure redraws that a second busy core would slow.
 test: lint
-	$(BIN)/python -m pytest -n 2 -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest -n 2 -m "not browser" --durations=15
+	$(BIN)/python -m pytest -m browser --durations=30
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks
