@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from components.figures.spec import SpecFigure, finite_values
-from components.figures.theme import PALETTE
+from components.figures.theme import PALETTE, PROJECTOR_TEXT
 
 SHOWN_COLUMNS = 8  # columns of the weight table drawn; the rest are counted
 SHOWN_ROWS = 3  # rows drawn on each side of the looked-up one
@@ -61,26 +61,29 @@ def lookup_html(word: str, word_id: int, weight: torch.Tensor, words: tuple[str,
             f'<div class="mlp-emb-caption">{caption}</div>{table}</div>')  # fmt: skip
 
 
-# The map's smallest square on a classroom screen (px: 1024 wide, the sidebar open or the projector's larger
-# figure) and its labels' size (px: the projector's, theme.py): labels are placed for the worst case.
-MAP_SIDE, LABEL_PX = 380, 17
+# The map's smallest square on a classroom screen, 1024 px wide (px: the sidebar open; the projector's figure is
+# larger) and its labels' size (px; the projector's is its body text, theme.PROJECTOR_FONT): labels are placed for
+# that worst case. The label font is given before the theme's projector scaling (x 1.4, theme._thicken).
+MAP = {False: (380, 12), True: (500, 28)}
 
 
-def _box(x: float, y: float, word: str) -> tuple[float, float, float, float]:
+def _box(x: float, y: float, word: str, px: float) -> tuple[float, float, float, float]:
     """A label's box in px, above its point: Latin letters ~0.62 em wide, CJK 1 em, a little room around."""
-    width = LABEL_PX * sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in word) + 6
-    return x - width / 2, y + 6, x + width / 2, y + 6 + 1.35 * LABEL_PX
+    width = px * sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in word) + 6
+    return x - width / 2, y + 6, x + width / 2, y + 6 + 1.35 * px
 
 
-def label_points(coords: torch.Tensor, words: list[str], order: list[int], span: float) -> set[int]:
+def label_points(coords: torch.Tensor, words: list[str], order: list[int], span: float,
+                 projector: bool = False) -> set[int]:  # fmt: skip
     """The points, in priority ``order``, whose labels fit without touching a label already placed or leaving
     the map (``span``: the axes' half range): a dense map names fewer words; hovering names every point."""
-    scale = MAP_SIDE / (2 * span)
+    side, px = MAP[projector]
+    scale = side / (2 * span)
     placed: list[tuple[float, float, float, float]] = []
     keep = set()
     for k in order:
-        box = _box(float(coords[k, 0]) * scale, float(coords[k, 1]) * scale, words[k])
-        inside = box[0] >= -MAP_SIDE / 2 and box[2] <= MAP_SIDE / 2 and box[3] <= MAP_SIDE / 2
+        box = _box(float(coords[k, 0]) * scale, float(coords[k, 1]) * scale, words[k], px)
+        inside = box[0] >= -side / 2 and box[2] <= side / 2 and box[3] <= side / 2
         if inside and all(box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed):
             placed.append(box)
             keep.add(k)
@@ -89,13 +92,15 @@ def label_points(coords: torch.Tensor, words: list[str], order: list[int], span:
 
 def training_figure(losses: list[float], coords: torch.Tensor, words: list[str], kinds: list[str],
                     shares: tuple[float, float], epochs: int, labels: dict[str, str],
-                    first: tuple[int, ...] = ()) -> SpecFigure:  # fmt: skip
+                    first: tuple[int, ...] = (), projector: bool = False) -> SpecFigure:  # fmt: skip
     """Left the loss per epoch (the axis holds all ``epochs``); right each word at its coordinates ``(n, 2)`` on
     the two main directions, coloured by its kind, the group words named where their labels fit (``first``:
-    points named before the others). ``labels``: epoch, loss, pc1, pc2 (with ``{share}``), and one per kind."""
+    points named before the others; ``projector``: labels as large as the body text and black). ``labels``: epoch,
+    loss, pc1, pc2 (with ``{share}``), and one per kind."""
     span = float(coords.abs().max()) * 1.15 if len(coords) else 1.0
     order = [*first, *(k for kind in KIND_COLOURS if kind != "other" for k, kd in enumerate(kinds) if kd == kind)]
-    named = label_points(coords, words, list(dict.fromkeys(order)), span)
+    named = label_points(coords, words, list(dict.fromkeys(order)), span, projector)
+    font = {"size": round(MAP[True][1] / 1.4), "color": PROJECTOR_TEXT} if projector else {"size": MAP[False][1]}
     data = [{"type": "scatter", "x": list(range(1, len(losses) + 1)), "y": finite_values(losses), "mode": "lines",
              "name": labels["loss"], "showlegend": False, "line": {"color": PALETTE[0], "width": 2}}]  # fmt: skip
     for kind, colour in KIND_COLOURS.items():
@@ -108,7 +113,7 @@ def training_figure(losses: list[float], coords: torch.Tensor, words: list[str],
                      "text": [words[k] if k in named else "" for k in pick], "hovertext": [words[k] for k in pick],
                      "textposition": "top center", "name": labels[kind], "xaxis": "x2", "yaxis": "y2",
                      "hoverinfo": "text", "marker": {"size": 8 if group else 5, "color": colour},
-                     "textfont": {"size": 12, "color": colour}})  # fmt: skip
+                     "textfont": {"color": colour, **font}})  # fmt: skip
     top = max(losses) if losses else 1.0
     still = {"fixedrange": True, "automargin": False}
     layout = {

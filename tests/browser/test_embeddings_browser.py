@@ -32,7 +32,7 @@ def test_choosing_a_word_lights_its_row(page, server_url):
     page.wait_for_function(f"() => document.querySelectorAll('{LOOKED}')[1]?.innerText === 'cat'", timeout=30_000)
     wait_idle(page)
     assert page.locator(LOOKED).first.inner_text() == str(corpus.index["cat"])
-    assert "emb_word=cat" in page.url and metric_value(page, "vs W[id]") == "equal"
+    assert "emb_word=cat" in page.url and metric_value(page, "lookup vs one-hot product") == "equal"
     assert page.locator(EXCEPTION).count() == 0
 
 

@@ -7,9 +7,10 @@ import itertools
 import re
 
 import numpy as np
+import pytest
 import torch
 
-from components.figures.embeddings import MAP_SIDE, _box, label_points, lookup_html, patch_grid, training_figure
+from components.figures.embeddings import MAP, _box, label_points, lookup_html, patch_grid, training_figure
 
 LABELS = {"token": "token", "id": "id", "row": "row", "more": "… {n} more", "table": "`W`: {v} × {d}"}
 
@@ -24,19 +25,23 @@ def test_the_lookup_marks_its_row():
     assert "<th>1</th><th>a</th>" in html and "<th>0</th>" not in html.split("<tbody>")[1]
 
 
-def test_map_labels_never_overlap_and_stay_inside():
+@pytest.mark.parametrize("projector", [False, True])
+def test_map_labels_never_overlap_and_stay_inside(projector):
     g = torch.Generator().manual_seed(0)
     coords = torch.randn(60, 2, generator=g)
     words = [f"word{k}" if k % 3 else f"词{k}" for k in range(60)]
     span = float(coords.abs().max()) * 1.15
     order = list(range(60))
-    keep = label_points(coords, words, order, span)
+    keep = label_points(coords, words, order, span, projector)
     assert 0 in keep and 5 < len(keep) < 60
-    scale = MAP_SIDE / (2 * span)
-    boxes = [_box(float(coords[k, 0]) * scale, float(coords[k, 1]) * scale, words[k]) for k in sorted(keep)]
+    side, px = MAP[projector]
+    scale = side / (2 * span)
+    boxes = [_box(float(coords[k, 0]) * scale, float(coords[k, 1]) * scale, words[k], px) for k in sorted(keep)]
     for a, b in itertools.combinations(boxes, 2):
         assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
-    assert all(b[0] >= -MAP_SIDE / 2 and b[2] <= MAP_SIDE / 2 for b in boxes)
+    assert all(b[0] >= -side / 2 and b[2] <= side / 2 for b in boxes)
+    if projector:  # larger labels: fewer fit
+        assert len(keep) < len(label_points(coords, words, order, span))
 
 
 def test_the_figure_names_only_the_placed_words():

@@ -16,7 +16,7 @@ from components.figures.numbers import fmt
 from components.figures.raster import clamped_rgb, display_picture, encode
 from components.ui.i18n import t
 from components.ui.lesson import is_hidden, masked
-from components.ui.projector import show_figure
+from components.ui.projector import is_projector, show_figure
 from components.ui.tables import static_table
 
 WIDTHS = (2, 64, 512, 768, 4096)  # d of the cost table: this page's extremes, Transformer-base, BERT-base, a LLM
@@ -109,7 +109,7 @@ def train_draw(corpus: E.Corpus, spec: E.EmbTrainSpec, chart, progress, first: t
         coords, shares = E.pca_2d(tr.vectors)
         with chart:
             figure = training_figure(tr.losses, coords, words, kinds, shares, spec.epochs, labels,
-                                     tuple(k - 1 for k in first))  # fmt: skip
+                                     tuple(k - 1 for k in first), is_projector())  # fmt: skip
             show_figure(figure, "emb_train", fit="emb_chart")
         loss = fmt(tr.losses[-1], 3) if tr.losses else "–"
         progress.progress(tr.epoch / spec.epochs, text=t("emb.status", k=tr.epoch, total=spec.epochs, loss=loss))
