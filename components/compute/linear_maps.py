@@ -16,9 +16,9 @@ from torch import nn
 LIMIT = 3.0  # |entries of W| (the sliders' range; compute functions clamp to it too)
 BIAS_LIMIT = 2.0
 GRID = 3  # the grid lines x = -3..3 and y = -3..3
-STEPS = 12  # animation frames per stage (identity → W, then W → W + b)
+STEPS = 8  # animation frames per stage (identity → W, then W → W + b): fewer frames, a lighter chart
 EPS = 1e-9
-LATTICE = 21  # the fold tab's points: a LATTICE² lattice over the grid's square
+LATTICE = 15  # the fold tab's points: a LATTICE² lattice over the grid's square (each an SVG marker, in 4 panels)
 
 PRESETS = ("identity", "rotation", "scale", "shear", "reflection", "projection", "custom")
 ANGLED = ("rotation", "reflection")  # presets with an angle
@@ -232,7 +232,7 @@ def sign_pattern(h: torch.Tensor) -> torch.Tensor:
     return (h[:, 0] > 0).long() + 2 * (h[:, 1] > 0).long()
 
 
-def dense_lines(extent: int = GRID, points: int = 61) -> torch.Tensor:
+def dense_lines(extent: int = GRID, points: int = 31) -> torch.Tensor:
     """The grid lines with ``points`` points each ``(L, points, 2)``: after a ReLU a line bends, so it needs
     more than its two ends."""
     ends = grid_lines(extent)

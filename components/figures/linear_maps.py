@@ -15,7 +15,7 @@ from components.figures.theme import PALETTE
 GRID_COLOUR, OLD_GRID = "rgba(0, 114, 178, 0.55)", "rgba(60, 60, 60, 0.18)"
 SQUARE, VECTOR, MOVED, EIGEN, STRETCH = PALETTE[1], PALETTE[7], PALETTE[3], PALETTE[2], PALETTE[4]
 STILL = {"fixedrange": True, "automargin": False, "zeroline": False, "showgrid": False}
-FRAME_MS = 60
+FRAME_MS = 80
 # ReLU's four regions of (h₀, h₁): both ≤ 0 (to the origin), h₀ > 0 only, h₁ > 0 only, both > 0 (kept).
 FOLD_COLOURS = [PALETTE[7], PALETTE[0], PALETTE[3], PALETTE[2]]
 
