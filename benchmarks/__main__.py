@@ -50,6 +50,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.0f} MB"
     if unit == "epochs/s":
         return f"{value:.0f} epochs/s"
+    if unit == "redraws/s":
+        return f"{value:.1f} redraws/s"
     return f"{value:.1f} ms"  # one decimal, so a MISS by a hair does not read "150 ms ≤ 150 ms"
 
 
