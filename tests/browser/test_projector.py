@@ -45,6 +45,9 @@ def _open(browser, url: str, width: int, height: int, locale: str = "en-US"):
     # The page's styles arrive with its markdown, a moment after the first run has finished.
     page.wait_for_function("[...document.styleSheets].some(s => s.ownerNode.textContent.includes('takes no room'))")
     page.evaluate("document.fonts.ready")
+    # Charts are drawn by plotly.js after the run: a check before that would see no chart text at all.
+    page.wait_for_function("() => [...document.querySelectorAll('.ml-chart')].every(e => e.hasAttribute('data-drawn'))",
+                           timeout=30_000)  # fmt: skip
     return context, page
 
 

@@ -49,8 +49,8 @@ def lookup_view(corpus: E.Corpus, emb: torch.nn.Embedding, word_id: int) -> dict
     product = E.one_hot_lookup(emb.weight.detach(), ids)[0]
     same = torch.equal(row, product)
     c = st.columns(3)
-    c[0].metric(t("emb.m_params"), f"{corpus.size} × {emb.embedding_dim} = {corpus.size * emb.embedding_dim:,}",
-                help=t("emb.m_params_help"))  # fmt: skip
+    c[0].metric(t("emb.m_params"), f"{corpus.size * emb.embedding_dim:,}",
+                help=t("emb.m_params_help", v=corpus.size, d=emb.embedding_dim))  # fmt: skip
     c[1].metric(t("emb.m_onehot"), t("emb.equal") if same else t("emb.differ"), help=t("emb.m_onehot_help"))
     c[2].metric(t("emb.m_row"), f"({emb.embedding_dim},)", help=t("emb.m_row_help"))
     st.markdown(t("emb.onehot_text", id=word_id, v=corpus.size, d=emb.embedding_dim,

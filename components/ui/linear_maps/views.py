@@ -68,7 +68,7 @@ def map_view(m: LinMap, image: LoadedImage) -> dict:
 
 
 def _metrics(a: L.Analysis, change: L.VectorChange) -> None:
-    c = st.columns(4)
+    c = [*st.columns(2), *st.columns(2)]  # 2 × 2: four values in a row wrap at 1024 px
     c[0].metric(t("lin.m_det"), masked(fmt_short(a.det)), help=t("lin.m_det_help"))
     turn = "—" if change.angle is None else f"{change.angle:+.1f}°"
     c[1].metric(t("lin.m_turn"), turn, help=t("lin.m_turn_help"))
@@ -136,7 +136,9 @@ def fold_view(m: LinMap, b: torch.Tensor) -> dict:
     region = L.sign_pattern(seen[1])
     titles = [t("lin.fold.input"), t("lin.fold.first"), t("lin.fold.relu"), t("lin.fold.second")]
     stages = [(title, p.float(), g.float()) for title, p, g in zip(titles, seen, lines, strict=True)]
-    show_figure(layers_figure(stages, region, 4, columns=4, colours=FOLD_COLOURS), "lin_fold", fit="lin_fold")
+    show_figure(
+        layers_figure(stages, region, 4, columns=2, colours=FOLD_COLOURS), "lin_fold", fit="lin_fold"
+    )  # 2 × 2: four titles in a row do not fit a projector
     st.markdown(" · ".join(f'<span style="color:{c}">●</span> {t(f"lin.fold.region{k}")}'
                            for k, c in enumerate(FOLD_COLOURS)), unsafe_allow_html=True)  # fmt: skip
     counts = [int((region == k).sum()) for k in range(4)]
