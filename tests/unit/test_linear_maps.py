@@ -204,7 +204,8 @@ def test_the_fold_network_against_numpy(w1, b1, w2):
     assert len(seen) == 4 and np.allclose(seen[1].numpy(), h) and np.allclose(seen[2].numpy(), relu)
     assert np.allclose(seen[3].numpy(), relu @ w2.numpy().T)
     pattern = L.sign_pattern(seen[1]).numpy()
-    assert np.array_equal(pattern, (h[:, 0] > 0) + 2 * (h[:, 1] > 0))
+    clear = (np.abs(h) > 1e-9).all(1)  # a point exactly on an axis of h: its side is rounding noise (1e-16)
+    assert np.array_equal(pattern[clear], ((h[:, 0] > 0) + 2 * (h[:, 1] > 0))[clear])
     assert np.allclose(relu[pattern == 0], 0)  # both ≤ 0: sent to the origin
 
 
