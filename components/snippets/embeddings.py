@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from components.compute import embeddings as E
 from components.compute import patches as P
-from components.snippets.image_load import file_lines, load_lines
+from components.snippets.image_load import file_lines, load_lines, working_size
 
 
 def _vocabulary(language: str) -> str:
@@ -148,7 +148,7 @@ def images_code(image, patch: int, dim: int, seed: int) -> str:
     """Source that recomputes ``x`` (the ViT input), ``tokens`` ``(N, d)`` and ``by_hand`` (the same by
     ``F.unfold`` and a matrix product)."""
     decoded = image.decoded
-    resize_to = (decoded.pixels.shape[1], decoded.pixels.shape[0]) if decoded.resized else None
+    resize_to = working_size(decoded)
     lines = [
         "import numpy as np",
         "import torch",

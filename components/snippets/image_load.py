@@ -25,6 +25,11 @@ def _to_rgb_lines(path: str, conversion: str) -> list[str]:
     return [f'img = {opened}.convert("RGB")']
 
 
+def working_size(decoded) -> tuple[int, int] | None:
+    """``(width, height)`` the page resized the file to, or ``None`` when it kept the file's size (``DecodedImage``)."""
+    return (decoded.pixels.shape[1], decoded.pixels.shape[0]) if decoded.resized else None
+
+
 def pil_lines(path: str, resize_to: tuple[int, int] | None, conversion: str) -> list[str]:
     """Open, turn upright, convert to RGB, resize to the working size if the page did: the PIL image ``img``.
     Needs ``numpy as np`` (for 16-bit files) and ``PIL.Image``, ``ImageOps`` imported."""

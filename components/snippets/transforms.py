@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.compute.transforms import MEANS, Stage
-from components.snippets.image_load import file_lines, pil_lines
+from components.snippets.image_load import file_lines, pil_lines, working_size
 
 
 def _call(stage: Stage) -> str:
@@ -54,7 +54,7 @@ def transforms_code(image: Any, stages: list[Stage], seed: int) -> str:
         seed: the page's seed.
     """
     decoded = image.decoded
-    resize_to = (decoded.pixels.shape[1], decoded.pixels.shape[0]) if decoded.resized else None
+    resize_to = working_size(decoded)
     lines = [
         "import numpy as np",
         "import torch",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.compute.upsampling import SHUFFLE_NOISE, SMOOTH, UpSettings, matched_transposed
-from components.snippets.image_load import file_lines, load_lines
+from components.snippets.image_load import file_lines, load_lines, working_size
 
 _TRANSPOSED_WEIGHTS = {
     "bilinear": [
@@ -49,7 +49,7 @@ def upsampling_code(image: Any, s: UpSettings, size: tuple[int, int]) -> str:
         size: ``(H, W)`` of the original at the page's size.
     """
     decoded = image.decoded
-    resize_to = (decoded.pixels.shape[1], decoded.pixels.shape[0]) if decoded.resized else None
+    resize_to = working_size(decoded)
     k, stride, p, op = (*matched_transposed(s.factor), 0) if s.tmatch else (s.tk, s.ts, s.tp, s.top)
     smooth = ", ".join(f"{v:g}" for v in SMOOTH.tolist())
     lines = [
