@@ -26,19 +26,20 @@ from components.ui.i18n import t
 from components.ui.image_input import image_input
 from components.ui.lesson import Lesson, page_header
 from components.ui.live_training import current_run, train_live
-from components.ui.present import page_explanation
+from components.ui.present import is_present, page_explanation
 from components.ui.state import bound, link_notice, reset_button, url_choice, url_tabs
 
 page_header("emb", Lesson("emb", EmbSettings, STEPS))
 notice = st.container()
 reset_button("emb", EmbSettings)
-corpus, dim, seed = emb_controls()
+side = None if is_present() else st.sidebar.container()  # the table's settings: drawn by the open tab's section
 tabs = url_tabs({"lookup": t("emb.tab_lookup"), "train": t("emb.tab_train"), "images": t("emb.tab_images")},
                 "emb_view")  # fmt: skip
 image = image_input("emb") if tabs["images"].open else None
 
 
 def lookup() -> None:
+    corpus, dim, seed = emb_controls(side)
     word_id = word_choice(corpus)
     emb = E.make_embedding(corpus.size, dim, seed)
     with st.expander(t("emb.vocabulary", v=corpus.size)):
@@ -57,6 +58,7 @@ def lookup() -> None:
 
 
 def patches() -> None:
+    _, dim, seed = emb_controls(side)
     patch = url_choice(st.select_slider, t("emb.patch"), list(P.PATCHES), "emb_patch", D.patch)
     st.session_state["emb_out_images"] = images_view(image, int(patch), dim, seed)
     code_panel(images_code(image, int(patch), dim, seed), "embeddings.py")
@@ -68,6 +70,7 @@ if tabs["lookup"].open:
 run = draw = None
 if tabs["train"].open:
     with tabs["train"]:
+        corpus, dim, seed = emb_controls(side)  # training is not a section: the whole page reruns
         spec = train_controls(corpus.language, dim, seed)
         progress, chart = st.empty(), st.container(key="emb_chart").empty()
         run = current_run("emb_run", ("emb", corpus.language, spec), lambda: E.EmbeddingTrainer(corpus, spec))

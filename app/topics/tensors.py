@@ -8,7 +8,7 @@ from components.ui.code_panel import code_panel
 from components.ui.fragments import section
 from components.ui.i18n import t
 from components.ui.lesson import Lesson, page_header
-from components.ui.present import page_explanation
+from components.ui.present import is_present, page_explanation
 from components.ui.state import reset_button, setting, url_tabs
 from components.ui.tensors import STEPS
 from components.ui.tensors.axes import D, TenSettings, tensor_controls
@@ -17,12 +17,18 @@ from components.ui.tensors.views import LAST_GOOD, chained_view, index_controls,
 
 page_header("ten", Lesson("ten", TenSettings, STEPS))
 reset_button("ten", TenSettings)
-a, axes = tensor_controls()
-source = (setting("ten_source", D.source), tuple(a.shape), setting("ten_seed", D.seed))
+side = None if is_present() else st.sidebar.container()  # the tensor's settings: drawn by the open tab's section
 tabs = url_tabs({"index": t("ten.tab_index"), "shape": t("ten.tab_shape")}, "ten_view")
 
 
+def tensor() -> tuple:
+    """``A``, its axes and where it came from (the code panel's first lines), from the sidebar."""
+    a, axes = tensor_controls(side)
+    return a, axes, (setting("ten_source", D.source), tuple(a.shape), setting("ten_seed", D.seed))
+
+
 def indexing() -> None:
+    a, axes, source = tensor()
     text, write = index_controls()
     picked = index_view(a, axes, text, write)
     st.subheader(t("ten.chained_title"))
@@ -31,6 +37,7 @@ def indexing() -> None:
 
 
 def shapes() -> None:
+    a, axes, source = tensor()
     st.subheader(t("ten.reduce_title"))
     how, dim, keepdim = reduce_controls(a, axes)
     reduce_view(a, axes, how, dim, keepdim)

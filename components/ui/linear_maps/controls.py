@@ -4,6 +4,7 @@ vector ``x``, the overlays; and the second matrix of the composition and fold ta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 import torch
@@ -79,9 +80,10 @@ def preset_label(name: str) -> str:
     return t(f"lin.presets.{name}")
 
 
-def lin_controls() -> LinMap:
-    """The sidebar (the presentation view: its folded panel): ``W``, ``b``, ``x`` and the overlays."""
-    sb = controls()
+def lin_controls(where: Any = None) -> LinMap:
+    """The sidebar (in ``where``, a sidebar container, if given; the presentation view: its folded panel):
+    ``W``, ``b``, ``x`` and the overlays."""
+    sb = controls() if where is None else where
     sb.subheader(t("lin.matrix"))
     preset = url_choice(sb.selectbox, t("lin.preset"), list(L.PRESETS), "lin_preset", D.preset,
                         format_func=preset_label, on_change=_load_preset)  # fmt: skip
