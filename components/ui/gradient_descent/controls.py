@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import Any
 
 import streamlit as st
 
@@ -22,7 +23,6 @@ from components.figures.descent import landscape_image
 from components.ui.expression_input import parse_or_keep
 from components.ui.i18n import t
 from components.ui.plot_click import plot_click
-from components.ui.present import controls
 from components.ui.shared import COMPUTE, SharedCache, single_flight
 from components.ui.state import bound, clamp_state, url_choice
 
@@ -77,11 +77,11 @@ def _surface_changed() -> None:
     st.session_state["gd_x0"], st.session_state["gd_y0"] = surface_start(st.session_state["gd_surface"])
 
 
-def surface_controls() -> Landscape:
-    """Sidebar: surface (or a typed f(x, y)), and the bowl's condition number and rotation."""
+def surface_controls(sb: Any) -> Landscape:
+    """Sidebar (``sb``: a sidebar container, or :func:`controls`): surface (or a typed f(x, y)), and the bowl's
+    condition number and rotation."""
     names = [*SURFACES, CUSTOM]
     d = GDSettings()
-    sb = controls()
     name = url_choice(
         sb.selectbox,
         t("gd.surface"),
@@ -128,20 +128,19 @@ def start_picker(region: tuple) -> None:
     plot_click(PICKER, *region, picked)
 
 
-def start_controls(land: Landscape) -> tuple[float, float]:
+def start_controls(land: Landscape, sb: Any) -> tuple[float, float]:
     """Start point sliders (also set by clicking the contour plot); the surface's own start by default."""
     (x_lo, x_hi), (y_lo, y_hi) = land.region
     clamp_state("gd_x0", x_lo, x_hi)
     clamp_state("gd_y0", y_lo, y_hi)
-    x0 = controls().slider("x₀", x_lo, x_hi, land.start[0], step=0.01, **bound("gd_x0"))
-    y0 = controls().slider("y₀", y_lo, y_hi, land.start[1], step=0.01, **bound("gd_y0"))
+    x0 = sb.slider("x₀", x_lo, x_hi, land.start[0], step=0.01, **bound("gd_x0"))
+    y0 = sb.slider("y₀", y_lo, y_hi, land.start[1], step=0.01, **bound("gd_y0"))
     return x0, y0
 
 
-def run_controls() -> list[RunSpec]:
+def run_controls(sb: Any) -> list[RunSpec]:
     """Up to 4 runs, each its own optimizer, learning rate and momentum/β; shared step count."""
     d = GDSettings()
-    sb = controls()
     steps = sb.slider(t("gd.steps"), 1, 500, d.steps, **bound("gd_steps"))
     count = sb.slider(t("gd.runs"), 1, 4, d.runs, help=t("gd.runs_help"), **bound("gd_runs"))
     runs = []
