@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.compute.descent import RunSpec
 from components.figures.descent import descent_figure
 from components.figures.descent_surface import surface_figure
 from components.snippets.descent import descent_code
@@ -12,6 +13,7 @@ from components.ui.gradient_descent.controls import (
     PICKER,
     RUN_DEFAULTS,
     GDSettings,
+    Landscape,
     grid,
     landscape,
     paths,
@@ -36,7 +38,7 @@ reset_button("gd", GDSettings, RUN_DEFAULTS)
 
 def gd_body() -> None:
     """The settings and everything they change: a settings change reruns only this (``ui.fragments``)."""
-    sb = side or controls()
+    sb = controls(side)
     land = surface_controls(sb)
     start = start_controls(land, sb)
     runs = run_controls(sb)
@@ -50,7 +52,7 @@ def gd_body() -> None:
     link_notice("gd", notice)
 
 
-def descent_view(land, start: tuple[float, float], runs: list, log: bool) -> None:
+def descent_view(land: Landscape, start: tuple[float, float], runs: list[RunSpec], log: bool) -> None:
     """The paths on the contour chart with the step slider, the results table and the 3-D view."""
     result = paths(land, start, runs)
     st.session_state["gd_paths"] = result  # what the page shows (tests compare the code panel with it)

@@ -35,7 +35,7 @@ reset_button("sig", SignalSettings)
 
 def sig_body() -> None:
     """Everything the filter settings change: a change reruns only this (``ui.fragments``)."""
-    settings, kernel = filter_controls(side or controls(), source.settings)
+    settings, kernel = filter_controls(controls(side), source.settings)
     x, w = source.x, kernel.weights
     chart = st.container()  # the picture first, its controls under it (in the presentation view too)
     try:

@@ -25,7 +25,7 @@ reset_button("tf", TfSettings)
 
 def tf_body() -> None:
     """Everything the pipeline and the seed change: a change reruns only this (``ui.fragments``)."""
-    sb = side or controls()
+    sb = controls(side)
     seed = seed_controls(sb)
     stages = pipeline_editor(sb)
     picture = Image.fromarray(image.decoded.pixels)

@@ -24,7 +24,7 @@ reset_button("up", UpSettings)
 
 def up_body() -> None:
     """Everything the settings change: a settings change reruns only this (``ui.fragments``)."""
-    settings = up_controls(side or controls(), "up_image")
+    settings = up_controls(controls(side), "up_image")
     orig = original(image)
     res = results(image, settings)
     st.session_state["up_results"] = res  # what the page shows (tests compare the code panel with it)

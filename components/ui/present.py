@@ -67,8 +67,11 @@ def picture_slot() -> Any:
     return st.container() if is_present() else contextlib.nullcontext()
 
 
-def controls() -> Any:
-    """``st.sidebar``, or in the presentation view the strip / folded panel of the lesson bar."""
+def controls(where: Any = None) -> Any:
+    """Where a page's settings go: ``where`` (a section's sidebar container, made before the section) if given,
+    else ``st.sidebar``, or in the presentation view the strip / folded panel of the lesson bar."""
+    if where is not None:
+        return where
     places = st.session_state.get(_PLACES)
     if not is_present() or places is None:
         return st.sidebar

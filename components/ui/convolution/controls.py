@@ -44,7 +44,7 @@ def _same_padding() -> None:
 def conv_controls(where: Any = None) -> tuple[ConvSettings, torch.Tensor | None]:
     """All sidebar settings of the page (in ``where``, a sidebar container, if given). Returns the settings and
     the preset kernel (``None`` when the kernel is custom: the page body edits it)."""
-    sb = controls() if where is None else where
+    sb = controls(where)
     sb.subheader(t("conv.kernel_header"))
     name, kernel, size, sigma = kernel_controls(sb)
     magnitude = False

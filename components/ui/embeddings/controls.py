@@ -37,7 +37,7 @@ RATES = (0.003, 0.01, 0.03, 0.1)
 def emb_controls(where: Any = None) -> tuple[E.Corpus, int, int]:
     """The sidebar (in ``where``, a sidebar container, if given; the presentation view: its folded panel): the
     corpus, ``d`` and the seed."""
-    sb = controls() if where is None else where
+    sb = controls(where)
     sb.subheader(t("emb.table"))
     choice = url_choice(sb.selectbox, t("emb.corpus"), ["auto", *E.LANGUAGES], "emb_corpus", D.corpus,
                         format_func=lambda k: t(f"emb.corpora.{k}"))  # fmt: skip

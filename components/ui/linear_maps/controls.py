@@ -83,7 +83,7 @@ def preset_label(name: str) -> str:
 def lin_controls(where: Any = None) -> LinMap:
     """The sidebar (in ``where``, a sidebar container, if given; the presentation view: its folded panel):
     ``W``, ``b``, ``x`` and the overlays."""
-    sb = controls() if where is None else where
+    sb = controls(where)
     sb.subheader(t("lin.matrix"))
     preset = url_choice(sb.selectbox, t("lin.preset"), list(L.PRESETS), "lin_preset", D.preset,
                         format_func=preset_label, on_change=_load_preset)  # fmt: skip

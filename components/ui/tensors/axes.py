@@ -42,7 +42,7 @@ LAST_SHAPE = "ten_shape_last_good"
 def tensor_controls(where: Any = None) -> tuple[torch.Tensor, T.Axes]:
     """The tensor ``A`` and what its axes mean, from the sidebar (in ``where``, a sidebar container, if given;
     the presentation view: its folded panel)."""
-    sb = controls() if where is None else where
+    sb = controls(where)
     sb.subheader(t("ten.tensor"))
     source = url_choice(sb.radio, t("ten.source"), ["scores", "custom"], "ten_source", D.source,
                         format_func=lambda k: t(f"ten.sources.{k}"))  # fmt: skip
